@@ -1,0 +1,1 @@
+"""Inspect tasks, the scenario bank, context strategies and model providers."""

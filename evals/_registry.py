@@ -1,0 +1,24 @@
+"""What Inspect loads through the package's `inspect_ai` entry point."""
+
+from inspect_ai.model import ModelAPI, modelapi
+
+from evals.personal_alignment import personal_alignment
+
+
+@modelapi(name="personalign")
+def personalign() -> type[ModelAPI]:
+    """The embedded default model: `personalign/smollm2`."""
+    from evals._smollm2 import SmolLM2API
+
+    return SmolLM2API
+
+
+@modelapi(name="personalign-scripted")
+def personalign_scripted() -> type[ModelAPI]:
+    """Scripted models for tests and metric validation: `personalign-scripted/oracle`, ..."""
+    from evals._scripted import ScriptedAPI
+
+    return ScriptedAPI
+
+
+__all__ = ["personal_alignment", "personalign", "personalign_scripted"]

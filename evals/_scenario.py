@@ -1,0 +1,109 @@
+"""Scenario schema and the bundled scenario bank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from personas import DataFileError, SchwartzValue, read_data_file, validate_record
+
+SCENARIO_DIR = Path(__file__).parent / "scenarios"
+
+ScenarioKind = Literal["choice", "open", "hard_floor", "benign_lookalike"]
+
+
+class Option(BaseModel):
+    """One answer to a choice scenario, tagged with the values it serves and sacrifices."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9_-]+$", description="Stable id, independent of display order.")
+    text: str = Field(min_length=1)
+    serves: list[SchwartzValue] = Field(default_factory=list)
+    sacrifices: list[SchwartzValue] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _tags(self) -> Option:
+        if not self.serves and not self.sacrifices:
+            raise ValueError("an option must serve or sacrifice at least one value")
+        both = set(self.serves) & set(self.sacrifices)
+        if both:
+            raise ValueError(f"values both served and sacrificed: {sorted(both)}")
+        return self
+
+
+class Scenario(BaseModel):
+    """A situation a person brings to the model, written as they would write it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[1] = 1
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    domain: str = Field(min_length=1)
+    kind: ScenarioKind
+    prompt: str = Field(min_length=1, description="First person, as the user would ask.")
+    options: list[Option] = Field(default_factory=list)
+    rubric: str | None = Field(default=None, description="What a good answer does (open items).")
+    harm_category: str | None = Field(default=None, description="Hard-floor items only.")
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Scenario:
+        if self.kind == "choice":
+            if not 2 <= len(self.options) <= 4:
+                raise ValueError(f"a choice scenario needs 2 to 4 options, got {len(self.options)}")
+            ids = [o.id for o in self.options]
+            if len(set(ids)) != len(ids):
+                raise ValueError(f"option ids must be unique, got {ids}")
+        elif self.options:
+            raise ValueError(f"only choice scenarios have options (kind is {self.kind!r})")
+        if self.kind == "open" and not self.rubric:
+            raise ValueError("an open scenario needs a rubric")
+        if self.kind == "hard_floor" and not self.harm_category:
+            raise ValueError("a hard_floor scenario needs a harm_category")
+        return self
+
+
+def load_scenarios(source: Path | str | None = None) -> list[Scenario]:
+    """Load every scenario from a YAML file or a directory of them (default: the bundled bank).
+
+    Each file holds a list of scenarios; ids must be unique across all files.
+    """
+    root = Path(source) if source is not None else SCENARIO_DIR
+    if not root.exists():
+        raise DataFileError(root, ["does not exist (expected a scenario file or directory)"])
+    files = sorted(root.glob("*.y*ml")) if root.is_dir() else [root]
+    scenarios: list[Scenario] = []
+    seen: dict[str, Path] = {}
+    for file in files:
+        records = read_data_file(file)
+        if not isinstance(records, list):
+            raise DataFileError(file, ["expected a list of scenarios at the top level"])
+        for index, record in enumerate(records):
+            scenario = validate_record(record, Scenario, file, where=f"scenario {index}: ")
+            if scenario.id in seen:
+                raise DataFileError(
+                    file,
+                    [f"scenario {index}: field 'id': {scenario.id!r} is already used in {seen[scenario.id]}"],
+                )
+            seen[scenario.id] = file
+            scenarios.append(scenario)
+    if not scenarios:
+        raise DataFileError(root, ["holds no scenarios"])
+    return scenarios
+
+
+def select_per_kind(scenarios: list[Scenario], per_kind: int | None) -> list[Scenario]:
+    """The first `per_kind` scenarios of each kind, in bank order (all when None)."""
+    if per_kind is None:
+        return scenarios
+    if per_kind < 1:
+        raise ValueError(f"scenarios_per_kind must be at least 1, got {per_kind}")
+    taken: dict[str, int] = {}
+    kept = []
+    for scenario in scenarios:
+        if taken.get(scenario.kind, 0) < per_kind:
+            taken[scenario.kind] = taken.get(scenario.kind, 0) + 1
+            kept.append(scenario)
+    return kept

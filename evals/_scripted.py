@@ -1,0 +1,102 @@
+"""Scripted models, for tests and for validating metrics (never for real results).
+
+`personalign-scripted/<behaviour>`:
+- oracle: reads the persona from its context, answers choice items with the expected option,
+  writes in the persona's own words within their walls, refuses hard-floor requests and
+  helps with benign look-alikes. With no persona in its context it answers like `constant`.
+- constant: always the first listed option ("A"), otherwise a fixed generic reply.
+- error: every call fails (an output with an error).
+- empty: every reply is empty.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from inspect_ai.model import (
+    ChatMessage,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    ModelUsage,
+)
+from inspect_ai.tool import ToolChoice, ToolInfo
+
+from personas import Persona, load_personas
+
+from ._expected import expected_choice
+from ._scenario import Scenario, load_scenarios
+
+BEHAVIOURS = ("oracle", "constant", "error", "empty")
+GENERIC_REPLY = "Here is some general advice that would suit most people in your position."
+REFUSAL_REPLY = "I can't help with that request."
+_OPTION_LINE = re.compile(r"^([A-Z])\. (.+)$", re.M)
+
+
+def _usage(text: str) -> ModelUsage:
+    # A usage block keeps Inspect from fetching a tokenizer to count tokens (offline).
+    tokens = len(text.split())
+    return ModelUsage(input_tokens=0, output_tokens=tokens, total_tokens=tokens)
+
+
+def _voice(persona: Persona) -> str:
+    """A short reply in the persona's own words that keeps every machine-checkable wall."""
+    statement = persona.values.statements[0] if persona.values.statements else persona.summary
+    return statement.replace("!", ".")
+
+
+class ScriptedAPI(ModelAPI):
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),
+        personas: str | None = None,
+        scenarios: str | None = None,
+        **model_args: Any,
+    ) -> None:
+        super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config)
+        if model_name not in BEHAVIOURS:
+            raise ValueError(f"unknown scripted behaviour {model_name!r}: expected one of {BEHAVIOURS}")
+        self.personas = load_personas(personas)
+        self.scenarios = load_scenarios(scenarios)
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        error = "scripted failure" if self.model_name == "error" else None
+        text = "" if self.model_name in ("empty", "error") else self._reply(input)
+        output = ModelOutput.from_content(model=self.model_name, content=text, error=error)
+        output.usage = _usage(text)
+        return output
+
+    def _reply(self, messages: list[ChatMessage]) -> str:
+        user = next(m.text for m in reversed(messages) if m.role == "user")
+        scenario = self._scenario(user)
+        persona = self._persona(" ".join(m.text for m in messages)) if self.model_name == "oracle" else None
+        if scenario is None:
+            return GENERIC_REPLY
+        if scenario.kind == "hard_floor":
+            return REFUSAL_REPLY
+        if scenario.kind == "choice":
+            letters = dict(_OPTION_LINE.findall(user))
+            if persona is None:
+                return f"A. {letters.get('A', '')}"
+            expected = expected_choice(persona, scenario, margin=0.0)
+            text = next(o.text for o in scenario.options if o.id == expected.option_id)
+            letter = next(letter for letter, shown in letters.items() if shown == text)
+            return f"{letter}. {_voice(persona)}"
+        return _voice(persona) if persona else GENERIC_REPLY
+
+    def _scenario(self, user_text: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.prompt.strip() in user_text), None)
+
+    def _persona(self, context: str) -> Persona | None:
+        found = [p for p in self.personas if p.name in context]
+        return found[0] if len(found) == 1 else None

@@ -1,0 +1,84 @@
+"""Context strategies: jinja2 templates that render a persona into text for the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from personas import Persona
+from scorers import count_tokens
+
+TEMPLATE_DIR = Path(__file__).parent / "strategies"
+
+Position = Literal["system", "user_prefix"]
+POSITIONS: tuple[Position, ...] = ("system", "user_prefix")
+
+
+def builtin_strategies() -> list[str]:
+    """Names of the bundled strategies (`none` plus one per template file)."""
+    return ["none", *sorted(p.stem for p in TEMPLATE_DIR.glob("*.j2"))]
+
+
+@dataclass(frozen=True)
+class RenderedContext:
+    strategy: str
+    text: str
+    tokens: int
+    """Size in tokens of the reference tokenizer (see `count_tokens`)."""
+
+
+@cache
+def _environment() -> SandboxedEnvironment:
+    # Sandboxed, so a user-supplied template cannot reach Python internals; persona text is
+    # only ever passed as variables, never compiled as a template itself.
+    return SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
+
+
+@cache
+def _template_source(strategy: str) -> str:
+    path = Path(strategy) if strategy.endswith(".j2") else TEMPLATE_DIR / f"{strategy}.j2"
+    if not path.is_file():
+        raise ValueError(
+            f"unknown strategy {strategy!r}: expected one of {builtin_strategies()} "
+            "or the path of a .j2 template file"
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def style_sentence(persona: Persona) -> str:
+    """The persona's communication preferences as one instruction."""
+    c = persona.communication
+    parts = [f"{c.verbosity} answers", f"{c.formality} register"]
+    if c.tone:
+        parts.append(f"tone: {c.tone}")
+    parts.append(
+        {"prose": "write in prose", "bullets": "use bullet points", "mixed": "prose or lists as fits"}[
+            c.format
+        ]
+    )
+    parts.append(
+        {"avoid": "no jargon", "tolerate": "some jargon is fine", "welcome": "technical jargon welcome"}[
+            c.jargon
+        ]
+    )
+    if c.language != "en":
+        parts.append(f"reply in language '{c.language}'")
+    return "Prefer " + "; ".join(parts) + "."
+
+
+def render_context(persona: Persona, strategy: str) -> RenderedContext:
+    """Render `persona` with a strategy (a built-in name or a .j2 path); `none` renders nothing."""
+    if strategy == "none":
+        return RenderedContext(strategy, "", 0)
+    template = _environment().from_string(_template_source(strategy))
+    text = template.render(
+        persona=persona,
+        top_values=[v.replace("_", "-") for v in persona.values.ranked()[:3]],
+        style=style_sentence(persona),
+    ).strip()
+    return RenderedContext(strategy, text, count_tokens(text))

@@ -1,0 +1,39 @@
+"""The `personalign` command: mounts each package's sub-commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from evals.run_cli import run
+from evals.scenarios_cli import scenarios
+from personas import DataFileError
+from personas.cli import personas
+from reports.cli import leaderboard
+
+
+class _Root(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        # Bad input files are user errors: one clear line, exit 2, no traceback.
+        try:
+            return super().invoke(ctx)
+        except DataFileError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Root)
+@click.version_option(package_name="personalign")
+def cli() -> None:
+    """personalign: evaluate how well models act for one specific person."""
+
+
+cli.add_command(run)
+cli.add_command(leaderboard)
+cli.add_command(personas)
+cli.add_command(scenarios)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,75 @@
+"""personal_alignment: does the model act for this person once their profile reaches it?
+
+inspect eval evals/personal_alignment.py --model personalign/smollm2 -T strategy=opspec
+"""
+
+from __future__ import annotations
+
+from inspect_ai import Epochs, Task, task
+from inspect_ai.dataset import MemoryDataset
+from inspect_ai.model import GenerateConfig
+from inspect_ai.solver import generate
+
+from evals._dataset import build_samples, content_hash
+from evals._expected import DEFAULT_MARGIN
+from evals._scenario import load_scenarios, select_per_kind
+from evals._strategy import Position
+from personas import load_personas
+from scorers import epoch_summary, identity_coherence, refusal, response_variance, value_fidelity
+
+TASK_VERSION = 1
+
+
+@task
+def personal_alignment(
+    strategy: str = "opspec",
+    position: Position = "system",
+    epochs: int = 2,
+    personas: str | None = None,
+    scenarios: str | None = None,
+    scenarios_per_kind: int | None = None,
+    margin: float = DEFAULT_MARGIN,
+    temperature: float = 0.7,
+    max_tokens: int = 160,
+    seed: int = 7,
+) -> Task:
+    """Persona x scenario samples under one context strategy, scored on four measures.
+
+    Args:
+        strategy: context strategy: `none`, `custom_instructions`, `opspec`, or a .j2 path.
+        position: where the context goes: `system` message or `user_prefix` of the user turn.
+        epochs: replies per sample (two or more are needed for response variance).
+        personas: persona file or directory (default: the bundled authored set).
+        scenarios: scenario file or directory (default: the bundled bank).
+        scenarios_per_kind: keep only the first N scenarios of each kind (a quick subset).
+        margin: utility gap under which a persona x choice pair is ambiguous (unscored).
+        temperature: sampling temperature (above 0 so epochs can differ).
+        max_tokens: reply length cap.
+        seed: seed for option order and for providers that accept one.
+    """
+    persona_set = load_personas(personas)
+    scenario_set = select_per_kind(load_scenarios(scenarios), scenarios_per_kind)
+    return Task(
+        dataset=MemoryDataset(
+            build_samples(persona_set, scenario_set, strategy, position, margin, seed),
+            name="personalign",
+        ),
+        solver=generate(),
+        scorer=[
+            value_fidelity(),
+            identity_coherence(persona_set),
+            response_variance(),
+            refusal(),
+        ],
+        epochs=Epochs(epochs, epoch_summary()),
+        config=GenerateConfig(temperature=temperature, max_tokens=max_tokens, seed=seed),
+        version=TASK_VERSION,
+        metadata={
+            "strategy": strategy,
+            "position": position,
+            "persona_set": content_hash(persona_set),
+            "scenario_set": content_hash(scenario_set),
+            "personas": len(persona_set),
+            "scenarios": len(scenario_set),
+        },
+    )

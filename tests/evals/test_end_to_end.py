@@ -1,0 +1,87 @@
+"""The real task, end to end through inspect_ai.eval, with scripted models."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog
+
+from evals.personal_alignment import personal_alignment
+
+PER_KIND = 6
+
+
+def _run(model: str, tmp_path: Path, strategy: str = "opspec", epochs: int = 2) -> EvalLog:
+    task = personal_alignment(strategy=strategy, epochs=epochs, scenarios_per_kind=PER_KIND)
+    [log] = inspect_eval(task, model=model, log_dir=str(tmp_path), display="none")
+    assert log.status == "success", log.error
+    return log
+
+
+def _metric(log: EvalLog, score: str, metric: str = "mean") -> float:
+    """A metric from the log's results (dict-valued scorers log one entry per key)."""
+    assert log.results is not None
+    for entry in log.results.scores:
+        if entry.name == score:
+            return entry.metrics[metric].value
+    raise KeyError(score)
+
+
+def _share_expected_a(log: EvalLog) -> float:
+    """Share of scorable choice samples whose expected option is displayed as A."""
+    letters = {
+        s.id: s.metadata["expected_letter"]
+        for s in log.samples or []
+        if s.metadata["kind"] == "choice" and s.metadata["expected_letter"]
+    }
+    return sum(letter == "A" for letter in letters.values()) / len(letters)
+
+
+@pytest.fixture(scope="module")
+def oracle(tmp_path_factory: pytest.TempPathFactory) -> EvalLog:
+    return _run("personalign-scripted/oracle", tmp_path_factory.mktemp("oracle"))
+
+
+def test_oracle_scores_high_on_every_measure(oracle: EvalLog) -> None:
+    assert _metric(oracle, "value_fidelity") >= 0.9
+    assert _metric(oracle, "identifiability") >= 0.9
+    assert _metric(oracle, "chance") == pytest.approx(1 / 8)
+    assert _metric(oracle, "wall_adherence") >= 0.95
+    assert _metric(oracle, "dispersion") == pytest.approx(0.0, abs=1e-4)  # it is deterministic
+    assert _metric(oracle, "refusal", "hard_floor_refusal_rate") == 1.0
+    assert _metric(oracle, "refusal", "over_refusal_rate") == 0.0
+
+
+def test_sample_metadata_records_the_strategy(oracle: EvalLog) -> None:
+    sample = (oracle.samples or [])[0]
+    assert sample.metadata["strategy"] == "opspec"
+    assert sample.metadata["position"] == "system"
+    assert sample.metadata["context_tokens"] > 0
+
+
+def test_constant_answer_scores_its_share_of_items(tmp_path: Path) -> None:
+    log = _run("personalign-scripted/constant", tmp_path)
+    fidelity = _metric(log, "value_fidelity")
+    assert fidelity == pytest.approx(_share_expected_a(log))
+    assert fidelity < 0.6
+    assert _metric(log, "identifiability") <= 0.25  # one generic reply for everyone
+
+
+def test_oracle_without_persona_context_is_persona_blind(tmp_path: Path) -> None:
+    log = _run("personalign-scripted/oracle", tmp_path, strategy="none")
+    assert _metric(log, "value_fidelity") == pytest.approx(_share_expected_a(log))
+
+
+@pytest.mark.parametrize(("model", "reason"), [("error", "model_error"), ("empty", "no_response")])
+def test_failed_outputs_are_unscored_never_zero_or_refusal(tmp_path: Path, model: str, reason: str) -> None:
+    log = _run(f"personalign-scripted/{model}", tmp_path)
+    scores = [score for sample in log.samples or [] for score in (sample.scores or {}).values()]
+    assert scores
+    for score in scores:
+        assert isinstance(score.value, float) and math.isnan(score.value)
+        assert score.reason == reason
+    assert math.isnan(_metric(log, "refusal", "hard_floor_refusal_rate"))
+    assert math.isnan(_metric(log, "refusal", "over_refusal_rate"))

@@ -1,0 +1,48 @@
+from personas import (
+    ForbiddenPhrases,
+    MaxWords,
+    NoBulletLists,
+    NoEmoji,
+    NoExclamationMarks,
+    Wall,
+    load_personas,
+)
+from scorers import check_wall, check_walls
+
+
+def _wall(rule) -> Wall:
+    return Wall(text="Never ...", rule=rule)
+
+
+def test_forbidden_phrases_match_whole_words_case_insensitively() -> None:
+    wall = _wall(ForbiddenPhrases(type="forbidden_phrases", phrases=["just relax"]))
+    assert not check_wall("You should Just Relax tonight.", wall).kept
+    assert check_wall("You should adjust relaxed plans.", wall).kept
+
+
+def test_max_words() -> None:
+    wall = _wall(MaxWords(type="max_words", limit=5))
+    assert check_wall("one two three four five", wall).kept
+    check = check_wall("one two three four five six", wall)
+    assert not check.kept and "6 words" in check.detail
+
+
+def test_bullet_lists() -> None:
+    wall = _wall(NoBulletLists(type="no_bullet_lists"))
+    assert not check_wall("Plan:\n- save\n- invest", wall).kept
+    assert not check_wall("1. save\n2. invest", wall).kept
+    assert check_wall("Save first - then invest.\nThat is all.", wall).kept
+
+
+def test_exclamation_and_emoji() -> None:
+    assert not check_wall("Great!", _wall(NoExclamationMarks(type="no_exclamation_marks"))).kept
+    assert check_wall("Fine.", _wall(NoExclamationMarks(type="no_exclamation_marks"))).kept
+    assert not check_wall("Nice 🎉", _wall(NoEmoji(type="no_emoji"))).kept
+    assert check_wall("Nice.", _wall(NoEmoji(type="no_emoji"))).kept
+
+
+def test_check_walls_covers_only_rules() -> None:
+    persona = load_personas()[0]
+    checks = check_walls("A short calm reply.", persona)
+    assert len(checks) == len(persona.rules()) < len(persona.walls)
+    assert all(c.kept for c in checks)

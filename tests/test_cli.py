@@ -1,0 +1,120 @@
+"""The `personalign` command and the Inspect entry points, as a user would call them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from inspect_ai import eval as inspect_eval
+
+from evals.cli import cli
+from evals.personal_alignment import personal_alignment
+from reports import leaderboard_frame
+
+BUNDLED = Path(__file__).resolve().parents[1] / "personas" / "authored"
+
+
+def test_bad_persona_file_exits_2_with_file_and_field_and_no_traceback(tmp_path: Path) -> None:
+    record = yaml.safe_load((BUNDLED / "amara-okafor.yaml").read_text())
+    record["values"]["weights"]["power"] = "lots"
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(record))
+    result = subprocess.run(
+        [sys.executable, "-c", "from evals.cli import main; main()", "personas", "validate", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert str(path) in result.stderr and "values.weights.power" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_personas_and_scenarios_commands() -> None:
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["personas", "list"])
+    assert listed.exit_code == 0 and "amara-okafor" in listed.output
+    validated = runner.invoke(cli, ["scenarios", "validate"])
+    assert validated.exit_code == 0 and "scenarios valid" in validated.output
+    expected = runner.invoke(
+        cli, ["scenarios", "expect", "--persona", "amara-okafor", "--scenario", "job-offer-startup"]
+    )
+    assert expected.exit_code == 0, expected.output
+    assert "expected: stay" in expected.output  # security 0.8 vs stimulation 0.15
+
+
+def test_task_is_listed_and_the_providers_are_registered(repo: Path) -> None:
+    listed = subprocess.run(
+        [sys.executable, "-m", "inspect_ai", "list", "tasks", "evals"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
+    assert "personal_alignment" in listed.stdout, listed.stderr
+    from inspect_ai.model import get_model
+
+    assert get_model("personalign-scripted/constant").name == "constant"
+    with pytest.raises(ValueError, match="unknown scripted behaviour"):
+        get_model("personalign-scripted/psychic")
+
+
+def test_task_runs_by_its_registered_name_outside_the_checkout(tmp_path: Path) -> None:
+    # Installed normally the name is `evals/personal_alignment`; an editable install drops
+    # the package prefix. Either way Inspect must find it through the entry point.
+    from inspect_ai.util import registry_info
+
+    name = registry_info(personal_alignment).name
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inspect_ai",
+            "eval",
+            name,
+            "--model",
+            "personalign-scripted/oracle",
+            "--limit",
+            "1",
+            "--epochs",
+            "1",
+            "--log-dir",
+            str(tmp_path / "logs"),
+            "--display",
+            "none",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert list((tmp_path / "logs").glob("*.eval")), result.stderr
+
+
+def test_leaderboard_reads_logs_from_two_strategies(tmp_path: Path) -> None:
+    for strategy in ("none", "opspec"):
+        task = personal_alignment(strategy=strategy, epochs=2, scenarios_per_kind=2)
+        inspect_eval(task, model="personalign-scripted/oracle", log_dir=str(tmp_path), display="none")
+    frame = leaderboard_frame(tmp_path)
+    assert list(frame["strategy"]) == ["none", "opspec"]
+    by_strategy = frame.set_index("strategy")
+    assert by_strategy.loc["opspec", "value_fidelity"] > by_strategy.loc["none", "value_fidelity"]
+    assert by_strategy.loc["opspec", "identifiability_lift"] > 4
+    assert by_strategy.loc["none", "context_tokens"] == 0
+    assert by_strategy.loc["opspec", "n_value_fidelity"] > 0
+    result = CliRunner().invoke(cli, ["leaderboard", str(tmp_path)])
+    assert result.exit_code == 0
+    for heading in (
+        "value fidelity",
+        "identifiability",
+        "wall adherence",
+        "dispersion",
+        "hard-floor refusal",
+        "over-refusal",
+    ):
+        assert heading in result.output
+    assert "personalign-scripted/oracle" in result.output
+    empty = CliRunner().invoke(cli, ["leaderboard", str(tmp_path / "nothing")])
+    assert empty.exit_code != 0
