@@ -92,6 +92,9 @@ class SmolLM2API(ModelAPI):
         if config.seed is None:
             config = config.merge(GenerateConfig(seed=DEFAULT_SEED))
         model_args.setdefault("device", "cpu")
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
         self._hf = get_model(
             "hf/smollm2-135m-instruct",
             config=config,

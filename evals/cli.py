@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from evals.render_cli import render
 from evals.run_cli import run
 from evals.scenarios_cli import scenarios
 from personas import DataFileError
@@ -25,12 +26,18 @@ class _Root(click.Group):
 
 @click.group(cls=_Root)
 @click.version_option(package_name="personalign")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """personalign: evaluate how well models act for one specific person."""
+    # Sub-commands of `personas` may not import `scorers`; the root hands them the embedder.
+    from scorers import embed
+
+    ctx.obj = {"embed": embed}
 
 
 cli.add_command(run)
 cli.add_command(leaderboard)
+personas.add_command(render)
 cli.add_command(personas)
 cli.add_command(scenarios)
 

@@ -14,7 +14,7 @@ from evals._dataset import build_samples, content_hash
 from evals._expected import DEFAULT_MARGIN
 from evals._scenario import load_scenarios, select_per_kind
 from evals._strategy import Position
-from personas import load_personas
+from personas import load_personas, spread_by_top_value
 from scorers import epoch_summary, identity_coherence, refusal, response_variance, value_fidelity
 
 TASK_VERSION = 1
@@ -26,6 +26,7 @@ def personal_alignment(
     position: Position = "system",
     epochs: int = 2,
     personas: str | None = None,
+    max_personas: int | None = None,
     scenarios: str | None = None,
     scenarios_per_kind: int | None = None,
     margin: float = DEFAULT_MARGIN,
@@ -40,6 +41,7 @@ def personal_alignment(
         position: where the context goes: `system` message or `user_prefix` of the user turn.
         epochs: replies per sample (two or more are needed for response variance).
         personas: persona file or directory (default: the bundled authored set).
+        max_personas: keep at most N personas, spread across top values (a quick subset).
         scenarios: scenario file or directory (default: the bundled bank).
         scenarios_per_kind: keep only the first N scenarios of each kind (a quick subset).
         margin: utility gap under which a persona x choice pair is ambiguous (unscored).
@@ -47,7 +49,7 @@ def personal_alignment(
         max_tokens: reply length cap.
         seed: seed for option order and for providers that accept one.
     """
-    persona_set = load_personas(personas)
+    persona_set = spread_by_top_value(load_personas(personas), max_personas)
     scenario_set = select_per_kind(load_scenarios(scenarios), scenarios_per_kind)
     return Task(
         dataset=MemoryDataset(

@@ -13,6 +13,7 @@ from reports import leaderboard_table
 @click.option("--models", default="personalign/smollm2", show_default=True, help="Comma-separated models.")
 @click.option("--strategies", default="none,opspec", show_default=True, help="Comma-separated strategies.")
 @click.option("--epochs", default=2, show_default=True, help="Replies per sample.")
+@click.option("--max-personas", type=int, default=None, help="At most N personas, spread over top values.")
 @click.option("--scenarios-per-kind", type=int, default=None, help="Only the first N scenarios of each kind.")
 @click.option("--limit", type=int, default=None, help="Only the first N samples of each task.")
 @click.option("--max-tokens", default=160, show_default=True, help="Reply length cap.")
@@ -22,6 +23,7 @@ def run(
     models: str,
     strategies: str,
     epochs: int,
+    max_personas: int | None,
     scenarios_per_kind: int | None,
     limit: int | None,
     max_tokens: int,
@@ -40,6 +42,7 @@ def run(
         personal_alignment(
             strategy=strategy,
             epochs=epochs,
+            max_personas=max_personas,
             scenarios_per_kind=scenarios_per_kind,
             max_tokens=max_tokens,
         )

@@ -83,3 +83,23 @@ def load_personas(source: Path | str | Iterable[Path | str] | None = None) -> li
         seen[persona.id] = file
         personas.append(persona)
     return personas
+
+
+def spread_by_top_value(personas: list[Persona], n: int | None) -> list[Persona]:
+    """Up to `n` personas, taken round-robin across top values so a subset stays diverse.
+
+    Deterministic: values in Schwartz order, personas in load order within a value.
+    """
+    if n is None or n >= len(personas):
+        return personas
+    if n < 2:
+        raise ValueError(f"max_personas must be at least 2 (identifiability compares personas), got {n}")
+    from ._schema import SCHWARTZ_VALUES
+
+    queues = [[p for p in personas if p.values.ranked()[0] == value] for value in SCHWARTZ_VALUES]
+    picked: list[Persona] = []
+    while len(picked) < n:
+        for queue in queues:
+            if queue and len(picked) < n:
+                picked.append(queue.pop(0))
+    return picked

@@ -48,6 +48,22 @@ class ValueProfile(_Strict):
     statements: list[str] = Field(
         default_factory=list, description="Value statements in the person's own voice."
     )
+    source: Literal["authored", "stated", "inferred"] = Field(
+        default="authored",
+        description=(
+            "Where the weights come from: written by the team (authored), given by the person "
+            "(stated), or estimated from their text (inferred; never to be presented as stated)."
+        ),
+    )
+    confidence: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Confidence of inferred weights, 0-1."
+    )
+
+    @model_validator(mode="after")
+    def _inferred_has_confidence(self) -> ValueProfile:
+        if self.source == "inferred" and self.confidence is None:
+            raise ValueError("confidence: inferred weights need a confidence (0-1)")
+        return self
 
     @field_validator("weights")
     @classmethod
@@ -68,38 +84,74 @@ class ValueProfile(_Strict):
 
 
 class Communication(_Strict):
-    verbosity: Literal["terse", "moderate", "expansive"] = "moderate"
-    formality: Literal["casual", "neutral", "formal"] = "neutral"
+    """How the person wants to be written to."""
+
+    verbosity: Literal["terse", "moderate", "expansive"] = Field(default="moderate", description="Length.")
+    formality: Literal["casual", "neutral", "formal"] = Field(default="neutral", description="Register.")
     tone: str = Field(default="", description="Free text, e.g. 'dry, direct'.")
-    format: Literal["prose", "bullets", "mixed"] = "mixed"
-    jargon: Literal["avoid", "tolerate", "welcome"] = "tolerate"
-    language: str = Field(default="en", description="ISO 639-1 code of the preferred language.")
+    format: Literal["prose", "bullets", "mixed"] = Field(default="mixed", description="Layout.")
+    jargon: Literal["avoid", "tolerate", "welcome"] = Field(
+        default="tolerate", description="Technical terms."
+    )
+    language: str = Field(
+        default="en", pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the preferred language."
+    )
 
 
 class ForbiddenPhrases(_Strict):
+    """The reply uses none of these phrases (case-insensitive, whole words)."""
+
     type: Literal["forbidden_phrases"]
     phrases: list[str] = Field(min_length=1)
 
 
 class MaxWords(_Strict):
+    """The reply has at most `limit` words."""
+
     type: Literal["max_words"]
     limit: int = Field(gt=0)
 
 
+class MaxSentences(_Strict):
+    """The reply has at most `limit` sentences."""
+
+    type: Literal["max_sentences"]
+    limit: int = Field(gt=0)
+
+
 class NoBulletLists(_Strict):
+    """The reply has no bulleted or numbered list (two or more list lines)."""
+
     type: Literal["no_bullet_lists"]
 
 
 class NoExclamationMarks(_Strict):
+    """The reply has no exclamation mark."""
+
     type: Literal["no_exclamation_marks"]
 
 
 class NoEmoji(_Strict):
+    """The reply has no emoji."""
+
     type: Literal["no_emoji"]
 
 
+class RequiredLanguage(_Strict):
+    """The reply is written in this language (ISO 639-1; detected from function words)."""
+
+    type: Literal["required_language"]
+    language: str = Field(pattern=r"^[a-z]{2}$")
+
+
 WallRule = Annotated[
-    ForbiddenPhrases | MaxWords | NoBulletLists | NoExclamationMarks | NoEmoji,
+    ForbiddenPhrases
+    | MaxWords
+    | MaxSentences
+    | NoBulletLists
+    | NoExclamationMarks
+    | NoEmoji
+    | RequiredLanguage,
     Field(discriminator="type"),
 ]
 
@@ -108,38 +160,58 @@ class Wall(_Strict):
     """Something that must never happen, with an optional machine-checkable rule."""
 
     text: str = Field(min_length=1, description="The wall as a human sentence.")
-    rule: WallRule | None = None
+    rule: WallRule | None = Field(default=None, description="How a reply is checked against it.")
 
 
 class LifeContext(_Strict):
-    work: str = ""
-    expertise: list[str] = Field(default_factory=list)
-    situation: str = ""
-    goals: list[str] = Field(default_factory=list)
-    relationships: list[str] = Field(default_factory=list)
+    """The person's circumstances."""
+
+    work: str = Field(default="", description="Occupation or main activity.")
+    expertise: list[str] = Field(default_factory=list, description="Areas they know well.")
+    situation: str = Field(default="", description="Life situation in a sentence.")
+    goals: list[str] = Field(default_factory=list, description="What they are working towards.")
+    relationships: list[str] = Field(default_factory=list, description="People who matter to them.")
+
+
+class Demographics(_Strict):
+    """Coarse demographics, for coverage reports (personal data for real people)."""
+
+    age: int | None = Field(default=None, ge=13, le=120)
+    country: str | None = Field(default=None, description="Country of residence.")
+    culture: str | None = Field(default=None, description="Cultural background, if it matters to them.")
 
 
 class Provenance(_Strict):
+    """Where a profile came from and what may be done with it."""
+
     source: str = Field(description="Who or what produced the profile.")
-    licence: str
-    consent: str | None = None
-    contains_pii: bool = False
+    licence: str = Field(description="Licence of the profile text, e.g. CC-BY-4.0.")
+    consent: str | None = Field(default=None, description="Consent basis, for real people.")
+    contains_pii: bool = Field(
+        default=False,
+        description="True when the profile holds personal data (reports then show only the id).",
+    )
+    imported_from: str | None = Field(default=None, description="Importer format, when imported.")
+    notes: list[str] = Field(default_factory=list, description="What an importer kept, inferred and dropped.")
 
 
 class Persona(_Strict):
     """One person the suite evaluates for."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    kind: Literal["authored", "synthetic", "real"]
-    name: str = Field(min_length=1)
-    summary: str = Field(min_length=1)
+    schema_version: Literal[1] = Field(default=SCHEMA_VERSION, description="Persona schema version.")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Stable id; shown in reports.")
+    kind: Literal["authored", "synthetic", "real"] = Field(
+        description="Fictional, generated, or a real person."
+    )
+    name: str = Field(min_length=1, description="Display name (personal data for real people).")
+    summary: str = Field(min_length=1, description="One or two sentences: who they are.")
     values: ValueProfile
+    demographics: Demographics = Field(default_factory=Demographics)
     communication: Communication = Field(default_factory=Communication)
-    walls: list[Wall] = Field(default_factory=list)
-    prescriptions: list[str] = Field(default_factory=list)
+    walls: list[Wall] = Field(default_factory=list, description="What must never happen.")
+    prescriptions: list[str] = Field(default_factory=list, description="What to do.")
     context: LifeContext = Field(default_factory=LifeContext)
-    facts: list[str] = Field(default_factory=list)
+    facts: list[str] = Field(default_factory=list, description="Memory-style facts about the person.")
     stated_choices: dict[str, str] = Field(
         default_factory=dict,
         description="Scenario id -> option id the real person chose; overrides computation.",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -24,49 +24,66 @@ STDERRS = {"value_fidelity": "score_value_fidelity_stderr", "identifiability": "
 SCORERS = ("value_fidelity", "identity_coherence", "response_variance", "refusal")
 
 
+# Reasons that exclude a sample by design, not by failure: a pair whose expectation is
+# ambiguous, and the per-epoch placeholder that the variance reducer replaces.
+BY_DESIGN = ("ambiguous_for_persona", "needs_epochs")
+
+
 def _is_nan(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _root_value(raw: object) -> object:
-    """A sample's score as logged: None when the scorer did not apply, NaN when unscored."""
-    if raw is None or raw is pd.NA or (isinstance(raw, float) and math.isnan(raw)):
-        return None if raw is None or raw is pd.NA else raw
-    if isinstance(raw, str):
-        try:
-            return json.loads(raw)
-        except json.JSONDecodeError:
-            return raw
-    return raw
+def _count_scorer(group: pd.DataFrame, scorer: str) -> tuple[int, Counter[str]]:
+    """Scored sample-epochs and the reasons of the unscored ones (declined rows are neither)."""
+    reasons = group[f"reason_{scorer}"]
+    scored = int((group[f"score_{scorer}"].notna() & reasons.isna()).sum())
+    return scored, Counter(r for r in reasons.dropna() if r not in BY_DESIGN)
+
+
+def _count_variance(group: pd.DataFrame) -> tuple[int, Counter[str]]:
+    """Samples with two or more usable epochs (the reducer's input), and why others fell short."""
+    usable = group["reason_response_variance"] == "needs_epochs"
+    per_sample = usable.groupby(group["id"]).sum()
+    short = int((per_sample < 2).sum())
+    return int((per_sample >= 2).sum()), Counter({"fewer than 2 usable epochs": short} if short else {})
 
 
 def _counts(samples: pd.DataFrame) -> pd.DataFrame:
-    """Per log and scorer: sample-epochs scored and unscored (errored samples count as unscored)."""
+    """Per log: n scored per measure, and the unscored count with its reasons."""
     rows = []
     for log, group in samples.groupby("log"):
         row: dict[str, object] = {"log": log, "context_tokens": group["metadata_context_tokens"].mean()}
-        errored = group["error"].notna() & (group["error"].astype(str) != "")
+        unscored: Counter[str] = Counter()
+        errored = int((group["error"].fillna("").astype(str) != "").sum())
+        if errored:
+            unscored["sample_error"] = errored
         for scorer in SCORERS:
-            column = f"score_{scorer}"
-            values = [_root_value(v) for v in group[column]] if column in group else []
-            applied = [v for v in values if v is not None]
-            unscored = sum(_is_nan(v) for v in applied)
-            row[f"n_{scorer}"] = len(applied) - unscored
-            row[f"unscored_{scorer}"] = unscored + int(errored.sum())
+            scored, reasons = (
+                _count_variance(group) if scorer == "response_variance" else _count_scorer(group, scorer)
+            )
+            row[f"n_{scorer}"] = scored
+            unscored.update(reasons)
+        row["unscored"] = sum(unscored.values())
+        row["unscored_reasons"] = ", ".join(f"{r}: {n}" for r, n in unscored.most_common())
+        row["ambiguous"] = int((group["reason_value_fidelity"] == "ambiguous_for_persona").sum())
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def leaderboard_frame(log_dir: str | Path) -> pd.DataFrame:
     """One row per model x strategy (the latest log of each), with every measure and its n."""
-    from inspect_ai.analysis import evals_df, samples_df
+    from inspect_ai.analysis import SampleColumn, SampleSummary, evals_df, samples_df
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         evals = evals_df(str(log_dir), quiet=True)
         if evals.empty:
             raise FileNotFoundError(f"no Inspect logs in {log_dir}")
-        samples = samples_df(str(log_dir), quiet=True)
+        samples = samples_df(
+            str(log_dir),
+            columns=SampleSummary + [SampleColumn(f"reason_{s}", path=f"scores.{s}.reason") for s in SCORERS],
+            quiet=True,
+        )
     evals = evals[evals["task_name"].str.endswith("personal_alignment")]
     evals = evals.sort_values("created").drop_duplicates(["model", "task_arg_strategy"], keep="last")
     table = pd.DataFrame(
@@ -96,7 +113,7 @@ def _cell(value: object, se: object = None) -> str:
 
 
 def leaderboard_table(log_dir: str | Path) -> str:
-    """The leaderboard as a Markdown table (rates on a 0-1 scale; n = scored sample-epochs)."""
+    """The leaderboard as Markdown: rates on a 0-1 scale, n = scored sample-epochs (± stderr)."""
     frame = leaderboard_frame(log_dir)
     header = [
         "model",
@@ -108,29 +125,29 @@ def leaderboard_table(log_dir: str | Path) -> str:
         "distinct-2",
         "hard-floor refusal",
         "over-refusal",
-        "context tok",
+        "context tokens",
         "unscored",
     ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    notes = []
     for row in frame.itertuples():
-        unscored = sum(int(getattr(row, f"unscored_{s}")) for s in SCORERS)
-        lines.append(
-            "| "
-            + " | ".join(
-                [
-                    str(row.model),
-                    str(row.strategy),
-                    f"{_cell(row.value_fidelity, row.value_fidelity_se)} (n={row.n_value_fidelity})",
-                    f"{_cell(row.identifiability)} ({_cell(row.chance)})",
-                    _cell(row.wall_adherence),
-                    _cell(row.dispersion),
-                    _cell(row.distinct_2),
-                    f"{_cell(row.hard_floor_refusal)}",
-                    f"{_cell(row.over_refusal)}",
-                    f"{row.context_tokens:.0f}",
-                    str(unscored),
-                ]
-            )
-            + " |"
-        )
-    return "\n".join(lines)
+        model = str(row.model) if row.status == "success" else f"{row.model} ({row.status})"
+        cells = [
+            model,
+            str(row.strategy),
+            f"{_cell(row.value_fidelity, row.value_fidelity_se)} (n={row.n_value_fidelity})",
+            f"{_cell(row.identifiability, row.identifiability_se)} ({_cell(row.chance)})",
+            _cell(row.wall_adherence),
+            _cell(row.dispersion),
+            _cell(row.distinct_2),
+            _cell(row.hard_floor_refusal),
+            _cell(row.over_refusal),
+            f"{row.context_tokens:.0f}",
+            str(row.unscored),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+        if row.unscored:
+            notes.append(f"- {row.model} / {row.strategy}: unscored {row.unscored_reasons}")
+        if row.ambiguous:
+            notes.append(f"- {row.model} / {row.strategy}: {row.ambiguous} ambiguous choice pairs not scored")
+    return "\n".join(lines + (["", *notes] if notes else []))

@@ -26,7 +26,9 @@ def embedding_model_dir() -> Path:
 @lru_cache(maxsize=1)
 def _encoder() -> SentenceTransformer:
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # a bar per load is noise in every command
     return SentenceTransformer(str(embedding_model_dir()), device="cpu", local_files_only=True)
 
 

@@ -7,15 +7,20 @@ from dataclasses import dataclass
 
 from personas import (
     ForbiddenPhrases,
+    MaxSentences,
     MaxWords,
     NoBulletLists,
     NoEmoji,
     NoExclamationMarks,
     Persona,
+    RequiredLanguage,
     Wall,
 )
 
+from ._language import detect_language
+
 _LIST_LINE = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s+\S", re.M)
+_SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")
 _EMOJI = re.compile("[\U0001f300-\U0001faff\U00002600-\U000027bf\U0001f000-\U0001f2ff]")
 
 
@@ -35,6 +40,14 @@ def check_wall(reply: str, wall: Wall) -> WallCheck:
     if isinstance(rule, MaxWords):
         words = len(reply.split())
         return WallCheck(wall.text, words <= rule.limit, f"{words} words (limit {rule.limit})")
+    if isinstance(rule, MaxSentences):
+        sentences = len(_SENTENCE_END.findall(reply.strip() + " ")) or 1
+        return WallCheck(wall.text, sentences <= rule.limit, f"{sentences} sentences (limit {rule.limit})")
+    if isinstance(rule, RequiredLanguage):
+        language, share = detect_language(reply)
+        return WallCheck(
+            wall.text, language == rule.language, f"detected {language} ({share:.0%} function words)"
+        )
     if isinstance(rule, NoBulletLists):
         lines = len(_LIST_LINE.findall(reply))
         # One dash-led line is often a dash, not a list; two make a list.

@@ -95,7 +95,7 @@ def test_task_runs_by_its_registered_name_outside_the_checkout(tmp_path: Path) -
 
 def test_leaderboard_reads_logs_from_two_strategies(tmp_path: Path) -> None:
     for strategy in ("none", "opspec"):
-        task = personal_alignment(strategy=strategy, epochs=2, scenarios_per_kind=2)
+        task = personal_alignment(strategy=strategy, epochs=2, max_personas=8, scenarios_per_kind=2)
         inspect_eval(task, model="personalign-scripted/oracle", log_dir=str(tmp_path), display="none")
     frame = leaderboard_frame(tmp_path)
     assert list(frame["strategy"]) == ["none", "opspec"]
@@ -104,6 +104,11 @@ def test_leaderboard_reads_logs_from_two_strategies(tmp_path: Path) -> None:
     assert by_strategy.loc["opspec", "identifiability_lift"] > 4
     assert by_strategy.loc["none", "context_tokens"] == 0
     assert by_strategy.loc["opspec", "n_value_fidelity"] > 0
+    empty_task = personal_alignment(strategy="opspec", epochs=2, max_personas=8, scenarios_per_kind=2)
+    inspect_eval(empty_task, model="personalign-scripted/empty", log_dir=str(tmp_path), display="none")
+    empty = leaderboard_frame(tmp_path).set_index("model").loc["personalign-scripted/empty"]
+    assert empty["n_value_fidelity"] == 0 and empty["unscored"] > 0
+    assert "no_response" in empty["unscored_reasons"]
     result = CliRunner().invoke(cli, ["leaderboard", str(tmp_path)])
     assert result.exit_code == 0
     for heading in (
@@ -116,5 +121,6 @@ def test_leaderboard_reads_logs_from_two_strategies(tmp_path: Path) -> None:
     ):
         assert heading in result.output
     assert "personalign-scripted/oracle" in result.output
-    empty = CliRunner().invoke(cli, ["leaderboard", str(tmp_path / "nothing")])
-    assert empty.exit_code != 0
+    assert "unscored no_response" in result.output
+    missing = CliRunner().invoke(cli, ["leaderboard", str(tmp_path / "nothing")])
+    assert missing.exit_code != 0

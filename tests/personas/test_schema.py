@@ -93,3 +93,16 @@ def test_duplicate_ids_and_invalid_yaml(tmp_path: Path) -> None:
         load_personas(broken.parent)
     with pytest.raises(DataFileError, match="does not exist"):
         load_personas(tmp_path / "missing")
+
+
+def test_spread_by_top_value_is_diverse_and_deterministic() -> None:
+    from personas import spread_by_top_value
+
+    personas = load_personas()
+    picked = spread_by_top_value(personas, 8)
+    assert len(picked) == 8
+    assert len({p.values.ranked()[0] for p in picked}) == 8
+    assert picked == spread_by_top_value(personas, 8)
+    assert spread_by_top_value(personas, None) == personas
+    with pytest.raises(ValueError, match="at least 2"):
+        spread_by_top_value(personas, 1)

@@ -1,9 +1,11 @@
 from personas import (
     ForbiddenPhrases,
+    MaxSentences,
     MaxWords,
     NoBulletLists,
     NoEmoji,
     NoExclamationMarks,
+    RequiredLanguage,
     Wall,
     load_personas,
 )
@@ -46,3 +48,17 @@ def test_check_walls_covers_only_rules() -> None:
     checks = check_walls("A short calm reply.", persona)
     assert len(checks) == len(persona.rules()) < len(persona.walls)
     assert all(c.kept for c in checks)
+
+
+def test_max_sentences() -> None:
+    wall = _wall(MaxSentences(type="max_sentences", limit=2))
+    assert check_wall("Save it. Then travel.", wall).kept
+    assert check_wall("No full stop at the end", wall).kept
+    assert not check_wall("Save it. Then travel. Then rest!", wall).kept
+
+
+def test_required_language() -> None:
+    wall = _wall(RequiredLanguage(type="required_language", language="es"))
+    assert check_wall("Te recomiendo ahorrar el dinero para la casa de tu madre.", wall).kept
+    check = check_wall("I recommend that you save the money for the house.", wall)
+    assert not check.kept and "detected en" in check.detail

@@ -1,0 +1,112 @@
+"""Importer for PRISM alignment survey rows (real participants; Kirk et al. 2024).
+
+Rows come from a local JSONL or parquet copy of the survey file, read with `datasets`, or
+from the hub when online. PRISM's terms forbid re-identification: this importer keeps the
+participant's pseudonymous id, never enriches a row with other data, and marks every
+profile as personal data so the suite shows only the id.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ._import_common import ImportReport, ImportResult, assemble
+from ._infer import Embed
+from ._schema import Demographics, LifeContext, Provenance
+from ._wall_text import communication_from_text, is_negative_rule, split_sentences, wall_from_text
+
+PRISM_HUB_ID = "HannahRoseKirk/prism-alignment"
+PRISM_LICENCE = (
+    "PRISM: human-written text CC-BY-4.0; terms of use: research and education only, "
+    "no de-anonymisation or linking with other data"
+)
+_PREF_LABELS = {
+    "values": "the model reflecting their values", "creativity": "creativity", "fluency": "fluency",
+    "factuality": "factual accuracy", "diversity": "diverse viewpoints", "safety": "safety",
+    "personalisation": "personalisation", "helpfulness": "helpfulness",
+}  # fmt: skip
+
+
+def load_prism_rows(path: str | Path | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Survey rows from a local .jsonl/.json/.parquet file, or from the hub when `path` is None."""
+    from datasets import load_dataset
+
+    if path is None:
+        rows = load_dataset(PRISM_HUB_ID, "survey", split="train")
+    else:
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such PRISM survey file")
+        builder = "parquet" if path.suffix == ".parquet" else "json"
+        rows = load_dataset(builder, data_files=str(path), split="train")
+    if limit is not None:
+        rows = rows.select(range(min(limit, len(rows))))
+    return [dict(row) for row in rows]
+
+
+def _age(bucket: str | None) -> int | None:
+    """Lower bound of an age bucket ("25-34 years old" -> 25, "65+ years old" -> 65)."""
+    match = re.match(r"\s*(\d+)", bucket or "")
+    return int(match.group(1)) if match else None
+
+
+def import_prism_row(row: dict[str, Any], embed: Embed) -> ImportResult:
+    """One PRISM participant as a persona (values inferred from their own words)."""
+    report = ImportReport()
+    user_id = str(row.get("user_id") or "")
+    if not user_id:
+        raise ValueError("PRISM row: field 'user_id' is missing")
+    describe = str(row.get("self_description") or "").strip()
+    system = str(row.get("system_string") or "").strip()
+    location: dict[str, Any] = row.get("location") or {}
+    country = location.get("reside_country")
+    age_bucket = row.get("age")
+    describe_sentences, system_sentences = split_sentences(describe), split_sentences(system)
+    walls = [wall_from_text(s) for s in system_sentences if is_negative_rule(s)]
+    prescriptions = [s for s in system_sentences if not is_negative_rule(s)]
+    prefs: dict[str, Any] = row.get("stated_prefs") or {}
+    facts = [
+        f"Rates {_PREF_LABELS[key]} at {value}/100 in importance."
+        for key, value in prefs.items()
+        if key in _PREF_LABELS and isinstance(value, int | float)
+    ]
+    report.kept.append("self_description as value statements; system_string as prescriptions and walls")
+    report.kept.append(f"stated_prefs as {len(facts)} facts; age bucket, residence country, employment")
+    if _age(age_bucket) is not None:
+        report.inferred.append(f"demographics.age={_age(age_bucket)} (lower bound of {age_bucket!r})")
+    report.dropped.append("religion, ethnicity, gender, marital status, birth place (not needed; kept out)")
+    report.dropped.append("conversations and ratings (this importer reads the survey only)")
+    communication, notes = communication_from_text(system)
+    report.inferred.extend(notes)
+    employment = str(row.get("employment_status") or "")
+    summary = "A PRISM participant" + (f" aged {age_bucket}" if age_bucket else "")
+    summary += (
+        (f" living in {country}" if country else "")
+        + (f" ({employment.lower()})" if employment else "")
+        + "."
+    )
+    return assemble(
+        persona_id=f"prism-{user_id.lower()}",
+        kind="real",
+        name=f"prism-{user_id.lower()}",  # PRISM holds no names; the id is all we show
+        summary=summary,
+        value_texts=describe_sentences + system_sentences,
+        embed=embed,
+        report=report,
+        provenance=Provenance(
+            source=f"PRISM alignment dataset survey, participant {user_id}",
+            licence=PRISM_LICENCE,
+            consent="PRISM participant consent (research use)",
+            contains_pii=True,
+            imported_from="prism",
+        ),
+        statements=describe_sentences[:3],
+        walls=walls,
+        prescriptions=prescriptions,
+        facts=facts,
+        context=LifeContext(work=employment, situation=describe_sentences[0] if describe_sentences else ""),
+        communication=communication,
+        demographics=Demographics(age=_age(age_bucket), country=country),
+    )

@@ -1,0 +1,164 @@
+"""Importers for structured profiles: OpenClaw SOUL.md/USER.md and Creed Space VCP context."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ._import_common import ImportReport, ImportResult, assemble, slug
+from ._infer import Embed
+from ._schema import Communication, LifeContext, Provenance
+from ._wall_text import communication_from_text, is_negative_rule, split_sentences, wall_from_text
+
+_HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*$", re.M)
+_FIELD = re.compile(r"^\s*[-*]\s*\*\*(.+?):\*\*\s*(.*)$", re.M)
+
+
+def _markdown_sections(text: str) -> dict[str, str]:
+    """Heading -> body, front matter removed; headings matched loosely (lower case)."""
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
+    parts = _HEADING.split(text)
+    sections = {"": parts[0]}
+    for heading, body in zip(parts[1::2], parts[2::2], strict=True):
+        sections[heading.strip().lower()] = body.strip()
+    return sections
+
+
+def _find(sections: dict[str, str], *names: str) -> str:
+    return next((body for heading, body in sections.items() for n in names if n in heading), "")
+
+
+def import_openclaw(
+    soul: str, embed: Embed, user: str | None = None, persona_id: str | None = None
+) -> ImportResult:
+    """OpenClaw's SOUL.md (how the agent should be) with USER.md (who the human is).
+
+    Boundaries become walls (and prescriptions where they are not prohibitions), Core Truths
+    and Vibe become prescriptions and tone, USER.md fields and Context become the person.
+    """
+    report = ImportReport()
+    soul_sections = _markdown_sections(soul)
+    boundaries = split_sentences(_find(soul_sections, "boundar", "non-negotiable"))
+    truths = split_sentences(_find(soul_sections, "core truth", "prime directive"))
+    vibe = _find(soul_sections, "vibe", "style")
+    walls = [wall_from_text(s) for s in boundaries if is_negative_rule(s)]
+    prescriptions = truths + [s for s in boundaries if not is_negative_rule(s)]
+    report.kept.append(f"SOUL.md Boundaries as {len(walls)} walls; Core Truths as prescriptions")
+    if _find(soul_sections, "continuity"):
+        report.dropped.append("SOUL.md Continuity (how the agent keeps memory, not about the person)")
+    communication, notes = communication_from_text(vibe)
+    if vibe:
+        communication = communication.model_copy(update={"tone": " ".join(split_sentences(vibe)[:1])[:120]})
+        report.kept.append("SOUL.md Vibe as communication.tone")
+    report.inferred.extend(notes)
+
+    fields: dict[str, str] = {}
+    context_text = ""
+    if user:
+        fields = {k.strip().lower(): v.strip() for k, v in _FIELD.findall(user) if v.strip()}
+        context_text = _find(_markdown_sections(user), "context")
+        report.kept.append(f"USER.md fields {sorted(fields)} and Context")
+    else:
+        report.dropped.append("no USER.md: the person is known only through SOUL.md")
+    name = fields.get("what to call them") or fields.get("name") or "openclaw-user"
+    facts = [
+        f"{key.capitalize()}: {value}" for key, value in fields.items() if key in ("pronouns", "timezone")
+    ]
+    facts += split_sentences(fields.get("notes", "")) + split_sentences(context_text)
+    return assemble(
+        persona_id=persona_id or slug(f"openclaw {name}"),
+        kind="real",
+        name=fields.get("name", name),
+        summary=(split_sentences(context_text) or [f"{name}, as described in their OpenClaw files."])[0],
+        value_texts=facts + truths + boundaries,
+        embed=embed,
+        report=report,
+        provenance=Provenance(
+            source="OpenClaw SOUL.md" + (" + USER.md" if user else ""),
+            licence="provided by the person; redistribution needs their consent",
+            consent="provided by the person for this evaluation",
+            contains_pii=bool(user),
+            imported_from="openclaw",
+        ),
+        walls=walls,
+        prescriptions=prescriptions,
+        facts=facts,
+        communication=communication,
+    )
+
+
+_FEEDBACK_STYLE = {
+    "direct": {"verbosity": "terse", "tone": "direct"},
+    "minimal": {"verbosity": "terse", "tone": "minimal"},
+    "detailed": {"verbosity": "expansive", "tone": "detailed"},
+    "encouraging": {"tone": "encouraging"},
+    "encouragement": {"tone": "encouraging"},
+}
+
+
+def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
+    """A Creed Space Value Context Protocol context (JSON object).
+
+    `private_context` and `personal_state` are dropped: VCP marks the first as never to leave
+    the person's side, and the second is momentary state, not the person.
+    """
+    report = ImportReport()
+    for required in ("profile_id", "public_profile"):
+        if required not in context:
+            raise ValueError(f"VCP context: field '{required}' is missing")
+    public: dict[str, Any] = context.get("public_profile") or {}
+    prefs: dict[str, Any] = context.get("portable_preferences") or {}
+    constraints: dict[str, Any] = context.get("constraints") or {}
+    availability: dict[str, Any] = context.get("availability") or {}
+    name = str(public.get("display_name") or context["profile_id"])
+    goals = [str(public[k]) for k in ("goal", "career_goal") if public.get(k)]
+    profile_facts = ("experience", "learning_style", "pace", "motivation", "tenure_years", "team")
+    facts = [
+        f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in public.items() if k in profile_facts and v
+    ]
+    facts += [f"Constraint: {k.replace('_', ' ')}" for k, v in constraints.items() if v is True]
+    facts += [
+        f"Preference {k.replace('_', ' ')}: {v}" for k, v in prefs.items() if k != "feedback_style" and v
+    ]
+    if availability.get("timezone"):
+        facts.append(f"Timezone: {availability['timezone']}")
+    report.kept.append(
+        "public_profile, portable_preferences, constraints and availability as context and facts"
+    )
+    style = _FEEDBACK_STYLE.get(str(prefs.get("feedback_style", "")).lower(), {})
+    if style:
+        report.inferred.append(f"communication {style} from feedback_style={prefs['feedback_style']!r}")
+    for dropped, why in [
+        ("private_context", "VCP keeps it on the person's side"),
+        ("personal_state", "momentary state, not the person"),
+        ("prosaic", "momentary state (deprecated field)"),
+        ("sharing_settings", "access rules, not the person"),
+        ("constitution", "the assistant's constitution; recorded here, not as the person's values"),
+    ]:
+        if context.get(dropped):
+            report.dropped.append(f"{dropped} ({why})")
+    constitution = context.get("constitution") or {}
+    role = str(public.get("role", ""))
+    summary = (
+        f"{name}" + (f", {role}" if role else "") + (f", working towards {goals[0]}" if goals else "") + "."
+    )
+    return assemble(
+        persona_id=slug(f"vcp {context['profile_id']}"),
+        kind="real",
+        name=name,
+        summary=summary,
+        value_texts=[summary, *goals, *facts],
+        embed=embed,
+        report=report,
+        provenance=Provenance(
+            source=f"VCP context {context.get('vcp_version', '')} "
+            f"(constitution {constitution.get('id', 'none')})",
+            licence="provided by the person; redistribution needs their consent",
+            consent="provided by the person for this evaluation",
+            contains_pii=True,
+            imported_from="vcp",
+        ),
+        facts=facts,
+        context=LifeContext(work=role, goals=goals),
+        communication=Communication(**style),  # type: ignore[arg-type]
+    )

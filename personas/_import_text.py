@@ -1,0 +1,142 @@
+"""Importers for text profiles: Hearth Operating Specifications and custom instructions."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ._import_common import ImportReport, ImportResult, assemble, slug
+from ._infer import Embed
+from ._schema import LifeContext, Provenance
+from ._wall_text import communication_from_text, is_negative_rule, split_sentences, wall_from_text
+
+HEARTH_START = "[HEARTH OPERATING SPECIFICATION]"
+HEARTH_END = "[END OPERATING SPECIFICATION]"
+# Companion blocks Hearth may append; MEMORY becomes facts, the rest describe moment-to-moment
+# state rather than the person and are dropped.
+_COMPANION = re.compile(r"^\[(AFFECT COMPLEMENT|TRAJECTORY|HEARTH COMPOSITION RULES|MEMORY)\]", re.M)
+_LABEL = re.compile(r"^(WHO YOU'RE WORKING WITH|COMMUNICATION|EXECUTION|CONSTRAINTS|BALANCE CHECK):\s*", re.M)
+
+ABOUT_PROMPTS = ("what would you like", "know about you")
+RESPOND_PROMPTS = ("how would you like", "respond")
+
+
+def _provenance(source: str, fmt: str, pii: bool) -> Provenance:
+    return Provenance(
+        source=source,
+        licence="provided by the person; redistribution needs their consent",
+        consent="provided by the person for this evaluation",
+        contains_pii=pii,
+        imported_from=fmt,
+    )
+
+
+def import_hearth(
+    text: str, embed: Embed, persona_id: str = "hearth-user", name: str | None = None
+) -> ImportResult:
+    """A Hearth Operating Specification: "Never ..." lines become walls, the rest the garden."""
+    report = ImportReport()
+    if HEARTH_START in text:
+        text = text.split(HEARTH_START, 1)[1]
+        text = text.split(HEARTH_END, 1)[0]
+        report.kept.append("the text between the specification markers")
+    companions = _COMPANION.split(text)
+    body, facts = companions[0], []
+    for label, block in zip(companions[1::2], companions[2::2], strict=True):
+        if label == "MEMORY":
+            facts = split_sentences(block.split("[/MEMORY]")[0])
+            report.kept.append(f"[MEMORY] block as {len(facts)} facts")
+        else:
+            report.dropped.append(f"[{label}] block (moment-to-moment state, not the person)")
+    sections: dict[str, str] = {}
+    parts = _LABEL.split(body)
+    sections["GARDEN"] = parts[0]
+    for label, block in zip(parts[1::2], parts[2::2], strict=True):
+        sections[label] = block
+        report.kept.append(f"section {label}")
+    sentences = [s for block in sections.values() for s in split_sentences(block)]
+    walls = [wall_from_text(s) for s in sentences if is_negative_rule(s)]
+    garden = [s for s in sentences if not is_negative_rule(s)]
+    who = split_sentences(sections.get("WHO YOU'RE WORKING WITH", ""))
+    communication, style_notes = communication_from_text(" ".join(garden))
+    report.inferred.extend(style_notes)
+    report.kept.append(
+        f"{len(walls)} 'Never' lines as walls; {len(garden)} garden sentences as prescriptions"
+    )
+    summary = who[0] if who else (garden[0] if garden else "Imported from a Hearth specification.")
+    return assemble(
+        persona_id=persona_id,
+        kind="real",
+        name=name or persona_id,
+        summary=summary,
+        value_texts=garden + [w.text for w in walls],
+        embed=embed,
+        report=report,
+        provenance=_provenance("Hearth Operating Specification", "hearth", pii=True),
+        walls=walls,
+        prescriptions=garden,
+        facts=facts,
+        context=LifeContext(situation=" ".join(who[1:3])),
+        communication=communication,
+    )
+
+
+def _split_custom_instructions(text: str) -> tuple[str, str]:
+    """(about the user, how to respond) from the two-field form, JSON export or plain text."""
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        data = json.loads(stripped)
+        return data.get("about_user_message", ""), data.get("about_model_message", "")
+    about: list[str] = []
+    respond: list[str] = []
+    target = about
+    for line in stripped.splitlines():
+        lower = line.lower()
+        if all(p in lower for p in RESPOND_PROMPTS):
+            target = respond
+            continue
+        if all(p in lower for p in ABOUT_PROMPTS):
+            target = about
+            continue
+        target.append(line)
+    return "\n".join(about).strip(), "\n".join(respond).strip()
+
+
+def import_custom_instructions(
+    text: str, embed: Embed, persona_id: str = "custom-instructions-user", name: str | None = None
+) -> ImportResult:
+    """Custom instructions ("what should the model know about you" / "how should it respond")."""
+    report = ImportReport()
+    about, respond = _split_custom_instructions(text)
+    if not about and not respond:
+        raise ValueError("custom instructions: both fields are empty")
+    about_sentences = split_sentences(about)
+    respond_sentences = split_sentences(respond)
+    walls = [wall_from_text(s) for s in about_sentences + respond_sentences if is_negative_rule(s)]
+    prescriptions = [s for s in respond_sentences if not is_negative_rule(s)]
+    facts = [s for s in about_sentences if not is_negative_rule(s)]
+    communication, style_notes = communication_from_text(respond)
+    report.inferred.extend(style_notes)
+    report.kept.append(f"about-you field as summary and {max(0, len(facts) - 1)} facts")
+    report.kept.append(f"respond field as {len(prescriptions)} prescriptions and {len(walls)} walls")
+    found_name = re.search(r"\b(?i:my name is|i'm|i am)\s+([A-Z][a-z]+)\b", about)
+    if found_name and not name:
+        report.inferred.append(f"name {found_name.group(1)!r} from the about-you field")
+    return assemble(
+        persona_id=persona_id,
+        kind="real",
+        name=name or (found_name.group(1) if found_name else persona_id),
+        summary=facts[0] if facts else "Imported from custom instructions.",
+        value_texts=about_sentences + respond_sentences,
+        embed=embed,
+        report=report,
+        provenance=_provenance("custom instructions", "custom_instructions", pii=True),
+        statements=[s for s in facts if re.match(r"^(?:i|my)\b", s, re.I)][:3],
+        walls=walls,
+        prescriptions=prescriptions,
+        facts=facts[1:],
+        communication=communication,
+    )
+
+
+__all__ = ["import_custom_instructions", "import_hearth", "slug"]
