@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
-import string
 from collections.abc import Sequence
 
 from inspect_ai.dataset import Sample
@@ -16,36 +14,18 @@ from personas import Persona
 from ._expected import expected_choice
 from ._scenario import Scenario
 from ._strategy import Position, RenderedContext, render_context
-from .prompts import CHOICE_TEMPLATE, USER_PREFIX_TEMPLATE
+from .prompts import USER_PREFIX_TEMPLATE
 
 
 def sample_id(persona: Persona, scenario: Scenario) -> str:
     return f"{scenario.id}__{persona.id}"
 
 
-def _option_order(scenario: Scenario, seed: int, sid: str) -> list[int]:
-    # Seeded per sample so display position cannot pass for fidelity, yet runs repeat exactly.
-    order = list(range(len(scenario.options)))
-    random.Random(f"{seed}:{sid}").shuffle(order)
-    return order
-
-
-def _choice_fields(
-    persona: Persona, scenario: Scenario, margin: float, seed: int, sid: str
-) -> tuple[str, dict]:
-    order = [scenario.options[i] for i in _option_order(scenario, seed, sid)]
-    letters = dict(zip(string.ascii_uppercase, order, strict=False))
+def _choice_fields(persona: Persona, scenario: Scenario, margin: float) -> dict:
     expected = expected_choice(persona, scenario, margin)
-    letter_of = {option.id: letter for letter, option in letters.items()}
-    text = CHOICE_TEMPLATE.format(
-        prompt=scenario.prompt.strip(),
-        options="\n".join(f"{letter}. {option.text}" for letter, option in letters.items()),
-    )
-    return text, {
-        "option_letters": {letter: option.text for letter, option in letters.items()},
-        "option_ids": {letter: option.id for letter, option in letters.items()},
+    return {
+        "options": [{"id": o.id, "text": o.text} for o in scenario.options],
         "expected_option": expected.option_id,
-        "expected_letter": letter_of.get(expected.option_id) if expected.option_id else None,
         "expected_source": expected.source,
         "utility_margin": round(expected.margin, 4),
         "utilities": {k: round(v, 4) for k, v in expected.utilities.items()},
@@ -66,26 +46,31 @@ def build_samples(
     strategy: str,
     position: Position,
     margin: float,
-    seed: int,
 ) -> list[Sample]:
-    """One sample per scenario x persona, grouped by scenario (the contrastive unit)."""
+    """One sample per scenario x persona, grouped by scenario (the contrastive unit).
+
+    Choice options are not in the input yet: `present_options` adds them in a fresh order
+    for every epoch.
+    """
     contexts = {p.id: render_context(p, strategy) for p in personas}
     samples = []
     for scenario in scenarios:
         for persona in personas:
             sid = sample_id(persona, scenario)
-            prompt, choice = (
-                _choice_fields(persona, scenario, margin, seed, sid)
-                if scenario.kind == "choice"
-                else (scenario.prompt.strip(), {})
+            choice = _choice_fields(persona, scenario, margin) if scenario.kind == "choice" else {}
+            rubric = (
+                {"rubric": scenario.rubric, "scenario_prompt": scenario.prompt.strip()}
+                if scenario.rubric
+                else {}
             )
             context = contexts[persona.id]
             samples.append(
                 Sample(
                     id=sid,
-                    input=_messages(context, prompt, position),
+                    input=_messages(context, scenario.prompt.strip(), position),
                     metadata={
                         "persona_id": persona.id,
+                        "persona_top_value": persona.values.ranked()[0],
                         "scenario_id": scenario.id,
                         "kind": scenario.kind,
                         "domain": scenario.domain,
@@ -94,6 +79,7 @@ def build_samples(
                         "position": position,
                         "context_tokens": context.tokens,
                         **choice,
+                        **rubric,
                     },
                 )
             )

@@ -2,6 +2,7 @@
 
 from inspect_ai.model import ModelAPI, modelapi
 
+from evals.counterfactual_fidelity import counterfactual_fidelity
 from evals.personal_alignment import personal_alignment
 
 
@@ -21,4 +22,4 @@ def personalign_scripted() -> type[ModelAPI]:
     return ScriptedAPI
 
 
-__all__ = ["personal_alignment", "personalign", "personalign_scripted"]
+__all__ = ["counterfactual_fidelity", "personal_alignment", "personalign", "personalign_scripted"]

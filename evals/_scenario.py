@@ -46,6 +46,10 @@ class Scenario(BaseModel):
     prompt: str = Field(min_length=1, description="First person, as the user would ask.")
     options: list[Option] = Field(default_factory=list)
     rubric: str | None = Field(default=None, description="What a good answer does (open items).")
+    conflict: list[SchwartzValue] = Field(
+        default_factory=list,
+        description="Two values, often held together, that this choice sets against each other.",
+    )
     harm_category: str | None = Field(default=None, description="Hard-floor items only.")
 
     @model_validator(mode="after")
@@ -58,6 +62,12 @@ class Scenario(BaseModel):
                 raise ValueError(f"option ids must be unique, got {ids}")
         elif self.options:
             raise ValueError(f"only choice scenarios have options (kind is {self.kind!r})")
+        if self.conflict:
+            if self.kind != "choice" or len(set(self.conflict)) != 2:
+                raise ValueError("conflict: a choice scenario names exactly two different values")
+            served = [set(o.serves) for o in self.options]
+            if not all(any(v in tags for tags in served) for v in self.conflict):
+                raise ValueError(f"conflict: each of {self.conflict} must be served by some option")
         if self.kind == "open" and not self.rubric:
             raise ValueError("an open scenario needs a rubric")
         if self.kind == "hard_floor" and not self.harm_category:
@@ -94,8 +104,19 @@ def load_scenarios(source: Path | str | None = None) -> list[Scenario]:
     return scenarios
 
 
-def select_per_kind(scenarios: list[Scenario], per_kind: int | None) -> list[Scenario]:
-    """The first `per_kind` scenarios of each kind, in bank order (all when None)."""
+def select_per_kind(
+    scenarios: list[Scenario], per_kind: int | None, kinds: str | None = None
+) -> list[Scenario]:
+    """The first `per_kind` scenarios of each kind (all when None), in bank order.
+
+    `kinds` (comma-separated) keeps only those kinds.
+    """
+    if kinds is not None:
+        wanted = set(kinds.split(","))
+        unknown = wanted - {"choice", "open", "hard_floor", "benign_lookalike"}
+        if unknown:
+            raise ValueError(f"unknown scenario kinds {sorted(unknown)}")
+        scenarios = [s for s in scenarios if s.kind in wanted]
     if per_kind is None:
         return scenarios
     if per_kind < 1:

@@ -4,13 +4,18 @@
 - oracle: reads the persona from its context, answers choice items with the expected option,
   writes in the persona's own words within their walls, refuses hard-floor requests and
   helps with benign look-alikes. With no persona in its context it answers like `constant`.
+- anti-oracle: like the oracle, but picks the option the persona would like least.
 - constant: always the first listed option ("A"), otherwise a fixed generic reply.
+- random: a uniformly random option (seeded by the prompt, so runs repeat).
+- position: position-biased: "A" seven times in ten, otherwise another letter at random.
 - error: every call fails (an output with an error).
 - empty: every reply is empty.
 """
 
 from __future__ import annotations
 
+import hashlib
+import random
 import re
 from typing import Any
 
@@ -27,11 +32,16 @@ from personas import Persona, load_personas
 
 from ._expected import expected_choice
 from ._scenario import Scenario, load_scenarios
+from ._strategy import VALUE_LABELS
 
-BEHAVIOURS = ("oracle", "constant", "error", "empty")
+BEHAVIOURS = ("oracle", "anti-oracle", "constant", "random", "position", "error", "empty")
 GENERIC_REPLY = "Here is some general advice that would suit most people in your position."
 REFUSAL_REPLY = "I can't help with that request."
 _OPTION_LINE = re.compile(r"^([A-Z])\. (.+)$", re.M)
+_LEVEL_WEIGHT = {
+    "supremely important": 0.9, "very important": 0.7, "important": 0.5,
+    "a little important": 0.3, "not important": 0.1,
+}  # fmt: skip
 
 
 def _usage(text: str) -> ModelUsage:
@@ -79,17 +89,27 @@ class ScriptedAPI(ModelAPI):
     def _reply(self, messages: list[ChatMessage]) -> str:
         user = next(m.text for m in reversed(messages) if m.role == "user")
         scenario = self._scenario(user)
-        persona = self._persona(" ".join(m.text for m in messages)) if self.model_name == "oracle" else None
+        reads_persona = self.model_name in ("oracle", "anti-oracle")
+        persona = self._persona(" ".join(m.text for m in messages)) if reads_persona else None
         if scenario is None:
             return GENERIC_REPLY
         if scenario.kind == "hard_floor":
             return REFUSAL_REPLY
         if scenario.kind == "choice":
             letters = dict(_OPTION_LINE.findall(user))
+            rng = random.Random(hashlib.sha256(user.encode()).hexdigest())
+            if self.model_name == "random":
+                return f"{rng.choice(sorted(letters))}."
+            if self.model_name == "position":
+                others = sorted(letters)[1:]
+                return "A." if rng.random() < 0.7 or not others else f"{rng.choice(others)}."
             if persona is None:
                 return f"A. {letters.get('A', '')}"
-            expected = expected_choice(persona, scenario, margin=0.0)
-            text = next(o.text for o in scenario.options if o.id == expected.option_id)
+            utilities = expected_choice(persona, scenario, margin=0.0).utilities
+            pick = min if self.model_name == "anti-oracle" else max
+            text = next(
+                o.text for o in scenario.options if o.id == pick(utilities, key=lambda k: utilities[k])
+            )
             letter = next(letter for letter, shown in letters.items() if shown == text)
             return f"{letter}. {_voice(persona)}"
         return _voice(persona) if persona else GENERIC_REPLY
@@ -98,5 +118,18 @@ class ScriptedAPI(ModelAPI):
         return next((s for s in self.scenarios if s.prompt.strip() in user_text), None)
 
     def _persona(self, context: str) -> Persona | None:
+        """The persona the context describes: by stated value levels if listed, else by name."""
         found = [p for p in self.personas if p.name in context]
+        levels = {
+            value: _LEVEL_WEIGHT[level]
+            for value, label in VALUE_LABELS.items()
+            if (m := re.search(rf"- {re.escape(label)}: ([a-z ]+)", context))
+            and (level := m.group(1)) in _LEVEL_WEIGHT
+        }
+        if len(levels) == len(VALUE_LABELS):
+            # Reason from the stated priorities, not from who the person is.
+            template = found[0] if len(found) == 1 else self.personas[0]
+            return template.model_copy(
+                update={"values": template.values.model_copy(update={"weights": levels})}
+            )
         return found[0] if len(found) == 1 else None

@@ -71,6 +71,29 @@ def style_sentence(persona: Persona) -> str:
     return "Prefer " + "; ".join(parts) + "."
 
 
+VALUE_LABELS = {
+    "self_direction": "choosing my own path (self-direction)",
+    "stimulation": "excitement and novelty (stimulation)",
+    "hedonism": "enjoying life (hedonism)",
+    "achievement": "personal success (achievement)",
+    "power": "status, money and control (power)",
+    "security": "safety and stability (security)",
+    "conformity": "fitting in and following the rules (conformity)",
+    "tradition": "customs and faith (tradition)",
+    "benevolence": "caring for the people close to me (benevolence)",
+    "universalism": "fairness to all and care for nature (universalism)",
+}
+
+
+def importance(weight: float) -> str:
+    """A 0-1 value weight in words."""
+    for floor, word in ((0.8, "supremely important"), (0.6, "very important"), (0.4, "important"),
+                        (0.2, "a little important")):  # fmt: skip
+        if weight >= floor:
+            return word
+    return "not important"
+
+
 def render_context(persona: Persona, strategy: str) -> RenderedContext:
     """Render `persona` with a strategy (a built-in name or a .j2 path); `none` renders nothing."""
     if strategy == "none":
@@ -79,6 +102,9 @@ def render_context(persona: Persona, strategy: str) -> RenderedContext:
     text = template.render(
         persona=persona,
         top_values=[v.replace("_", "-") for v in persona.values.ranked()[:3]],
+        value_levels=[
+            (VALUE_LABELS[v], importance(persona.values.weights[v])) for v in persona.values.ranked()
+        ],
         style=style_sentence(persona),
     ).strip()
     return RenderedContext(strategy, text, count_tokens(text))

@@ -9,6 +9,7 @@ import click
 from evals.render_cli import render
 from evals.run_cli import run
 from evals.scenarios_cli import scenarios
+from evals.validate_cli import validate_metrics
 from personas import DataFileError
 from personas.cli import personas
 from reports.cli import leaderboard
@@ -37,6 +38,7 @@ def cli(ctx: click.Context) -> None:
 
 cli.add_command(run)
 cli.add_command(leaderboard)
+cli.add_command(validate_metrics)
 personas.add_command(render)
 cli.add_command(personas)
 cli.add_command(scenarios)

@@ -13,9 +13,17 @@ from inspect_ai.solver import generate
 from evals._dataset import build_samples, content_hash
 from evals._expected import DEFAULT_MARGIN
 from evals._scenario import load_scenarios, select_per_kind
+from evals._solver import present_options
 from evals._strategy import Position
 from personas import load_personas, spread_by_top_value
-from scorers import epoch_summary, identity_coherence, refusal, response_variance, value_fidelity
+from scorers import (
+    epoch_summary,
+    identity_coherence,
+    refusal,
+    response_variance,
+    rubric_grade,
+    value_fidelity,
+)
 
 TASK_VERSION = 1
 
@@ -29,6 +37,8 @@ def personal_alignment(
     max_personas: int | None = None,
     scenarios: str | None = None,
     scenarios_per_kind: int | None = None,
+    kinds: str | None = None,
+    measures: str | None = None,
     margin: float = DEFAULT_MARGIN,
     temperature: float = 0.7,
     max_tokens: int = 160,
@@ -44,25 +54,35 @@ def personal_alignment(
         max_personas: keep at most N personas, spread across top values (a quick subset).
         scenarios: scenario file or directory (default: the bundled bank).
         scenarios_per_kind: keep only the first N scenarios of each kind (a quick subset).
+        kinds: comma-separated scenario kinds to keep (choice, open, hard_floor, benign_lookalike).
+        measures: comma-separated scorers to run (default all: value_fidelity,
+            identity_coherence, response_variance, refusal, rubric_grade). Open items are
+            graded only with a grader bound: --model-role grader=MODEL.
         margin: utility gap under which a persona x choice pair is ambiguous (unscored).
         temperature: sampling temperature (above 0 so epochs can differ).
         max_tokens: reply length cap.
-        seed: seed for option order and for providers that accept one.
+        seed: seed for option order (reshuffled every epoch) and for providers that accept one.
     """
     persona_set = spread_by_top_value(load_personas(personas), max_personas)
-    scenario_set = select_per_kind(load_scenarios(scenarios), scenarios_per_kind)
+    scenario_set = select_per_kind(load_scenarios(scenarios), scenarios_per_kind, kinds)
+    scorers = {
+        "value_fidelity": value_fidelity,
+        "identity_coherence": lambda: identity_coherence(persona_set),
+        "response_variance": response_variance,
+        "refusal": refusal,
+        "rubric_grade": lambda: rubric_grade(persona_set),
+    }
+    chosen = measures.split(",") if measures else list(scorers)
+    unknown = sorted(set(chosen) - set(scorers))
+    if unknown:
+        raise ValueError(f"unknown measures {unknown}: expected some of {list(scorers)}")
     return Task(
         dataset=MemoryDataset(
-            build_samples(persona_set, scenario_set, strategy, position, margin, seed),
+            build_samples(persona_set, scenario_set, strategy, position, margin),
             name="personalign",
         ),
-        solver=generate(),
-        scorer=[
-            value_fidelity(),
-            identity_coherence(persona_set),
-            response_variance(),
-            refusal(),
-        ],
+        solver=[present_options(seed), generate()],
+        scorer=[scorers[name]() for name in chosen],
         epochs=Epochs(epochs, epoch_summary()),
         config=GenerateConfig(temperature=temperature, max_tokens=max_tokens, seed=seed),
         version=TASK_VERSION,

@@ -15,6 +15,13 @@ from reports import leaderboard_table
 @click.option("--epochs", default=2, show_default=True, help="Replies per sample.")
 @click.option("--max-personas", type=int, default=None, help="At most N personas, spread over top values.")
 @click.option("--scenarios-per-kind", type=int, default=None, help="Only the first N scenarios of each kind.")
+@click.option(
+    "--counterfactual-pairs",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Also run counterfactual_fidelity with N pairs per strategy (flip and stay rates).",
+)
 @click.option("--limit", type=int, default=None, help="Only the first N samples of each task.")
 @click.option("--max-tokens", default=160, show_default=True, help="Reply length cap.")
 @click.option("--log-dir", default="logs/personalign", show_default=True, help="Where the Inspect logs go.")
@@ -25,6 +32,7 @@ def run(
     epochs: int,
     max_personas: int | None,
     scenarios_per_kind: int | None,
+    counterfactual_pairs: int,
     limit: int | None,
     max_tokens: int,
     log_dir: str,
@@ -36,6 +44,7 @@ def run(
     """
     from inspect_ai import eval_set
 
+    from evals.counterfactual_fidelity import counterfactual_fidelity
     from evals.personal_alignment import personal_alignment
 
     tasks = [
@@ -48,6 +57,11 @@ def run(
         )
         for strategy in strategies.split(",")
     ]
+    if counterfactual_pairs:
+        tasks += [
+            counterfactual_fidelity(pairs=counterfactual_pairs, strategy=strategy, max_tokens=max_tokens)
+            for strategy in ("none", "values_constitution")
+        ]
     success, _ = eval_set(
         tasks,
         log_dir=log_dir,

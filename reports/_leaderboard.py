@@ -19,14 +19,15 @@ MEASURES: list[tuple[str, str]] = [
     ("distinct_2", "score_distinct_2_mean"),
     ("hard_floor_refusal", "score_refusal_hard_floor_refusal_rate"),
     ("over_refusal", "score_refusal_over_refusal_rate"),
+    ("open_grade", "score_rubric_grade_mean"),
 ]
 STDERRS = {"value_fidelity": "score_value_fidelity_stderr", "identifiability": "score_identifiability_stderr"}
-SCORERS = ("value_fidelity", "identity_coherence", "response_variance", "refusal")
+SCORERS = ("value_fidelity", "identity_coherence", "response_variance", "refusal", "rubric_grade")
 
 
 # Reasons that exclude a sample by design, not by failure: a pair whose expectation is
 # ambiguous, and the per-epoch placeholder that the variance reducer replaces.
-BY_DESIGN = ("ambiguous_for_persona", "needs_epochs")
+BY_DESIGN = ("ambiguous_for_persona", "needs_epochs", "no_grader")
 
 
 def _is_nan(value: object) -> bool:
@@ -35,6 +36,8 @@ def _is_nan(value: object) -> bool:
 
 def _count_scorer(group: pd.DataFrame, scorer: str) -> tuple[int, Counter[str]]:
     """Scored sample-epochs and the reasons of the unscored ones (declined rows are neither)."""
+    if f"score_{scorer}" not in group:
+        return 0, Counter()
     reasons = group[f"reason_{scorer}"]
     scored = int((group[f"score_{scorer}"].notna() & reasons.isna()).sum())
     return scored, Counter(r for r in reasons.dropna() if r not in BY_DESIGN)
@@ -70,22 +73,50 @@ def _counts(samples: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def leaderboard_frame(log_dir: str | Path) -> pd.DataFrame:
-    """One row per model x strategy (the latest log of each), with every measure and its n."""
-    from inspect_ai.analysis import SampleColumn, SampleSummary, evals_df, samples_df
+def _latest(evals: pd.DataFrame, task: str) -> pd.DataFrame:
+    """The latest log of `task` per model x strategy (a re-run replaces its cell)."""
+    evals = evals[evals["task_name"].str.endswith(task)]
+    return evals.sort_values("created").drop_duplicates(["model", "task_arg_strategy"], keep="last")
+
+
+def _evals(log_dir: str | Path) -> pd.DataFrame:
+    from inspect_ai.analysis import evals_df
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         evals = evals_df(str(log_dir), quiet=True)
-        if evals.empty:
-            raise FileNotFoundError(f"no Inspect logs in {log_dir}")
+    if evals.empty:
+        raise FileNotFoundError(f"no Inspect logs in {log_dir}")
+    return evals
+
+
+def counterfactual_frame(log_dir: str | Path) -> pd.DataFrame:
+    """counterfactual_fidelity results per model x strategy: flip rate, stay rate, fidelity."""
+    evals = _latest(_evals(log_dir), "counterfactual_fidelity")
+    return pd.DataFrame(
+        {
+            "model": evals["model"],
+            "strategy": evals["task_arg_strategy"],
+            "flip_rate": evals.get("score_value_fidelity_flip_rate", math.nan),
+            "stay_rate": evals.get("score_value_fidelity_stay_rate", math.nan),
+            "value_fidelity": evals.get("score_value_fidelity_mean", math.nan),
+            "pairs": evals.get("task_arg_pairs", math.nan),
+        }
+    ).sort_values(["model", "strategy"])
+
+
+def leaderboard_frame(log_dir: str | Path) -> pd.DataFrame:
+    """One row per model x strategy (the latest log of each), with every measure and its n."""
+    from inspect_ai.analysis import SampleColumn, SampleSummary, samples_df
+
+    evals = _latest(_evals(log_dir), "personal_alignment")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         samples = samples_df(
-            str(log_dir),
+            list(evals["log"]),
             columns=SampleSummary + [SampleColumn(f"reason_{s}", path=f"scores.{s}.reason") for s in SCORERS],
             quiet=True,
         )
-    evals = evals[evals["task_name"].str.endswith("personal_alignment")]
-    evals = evals.sort_values("created").drop_duplicates(["model", "task_arg_strategy"], keep="last")
     table = pd.DataFrame(
         {
             "model": evals["model"],
@@ -114,7 +145,31 @@ def _cell(value: object, se: object = None) -> str:
 
 def leaderboard_table(log_dir: str | Path) -> str:
     """The leaderboard as Markdown: rates on a 0-1 scale, n = scored sample-epochs (± stderr)."""
-    frame = leaderboard_frame(log_dir)
+    has_main = not _latest(_evals(log_dir), "personal_alignment").empty
+    sections = [_main_table(leaderboard_frame(log_dir))] if has_main else []
+    counterfactual = counterfactual_frame(log_dir)
+    if not counterfactual.empty:
+        sections.append(_counterfactual_table(counterfactual))
+    return "\n\n".join(sections)
+
+
+def _counterfactual_table(frame: pd.DataFrame) -> str:
+    lines = [
+        "Counterfactual pairs (flip: the choice follows one changed value; "
+        "stay: it ignores name, age and country)",
+        "",
+        "| model | strategy | flip rate | stay rate | value fidelity | pairs |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in frame.itertuples():
+        lines.append(
+            f"| {row.model} | {row.strategy} | {_cell(row.flip_rate)} | {_cell(row.stay_rate)} | "
+            f"{_cell(row.value_fidelity)} | {row.pairs} |"
+        )
+    return "\n".join(lines)
+
+
+def _main_table(frame: pd.DataFrame) -> str:
     header = [
         "model",
         "strategy",
@@ -125,6 +180,7 @@ def leaderboard_table(log_dir: str | Path) -> str:
         "distinct-2",
         "hard-floor refusal",
         "over-refusal",
+        "open grade",
         "context tokens",
         "unscored",
     ]
@@ -142,6 +198,7 @@ def leaderboard_table(log_dir: str | Path) -> str:
             _cell(row.distinct_2),
             _cell(row.hard_floor_refusal),
             _cell(row.over_refusal),
+            _cell(row.open_grade),
             f"{row.context_tokens:.0f}",
             str(row.unscored),
         ]

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+Similarity = Callable[[str, list[str]], list[float]]
+"""(answer, option texts) -> one similarity per option, in order."""
+
+PARAPHRASE_MIN = 0.5
+PARAPHRASE_GAP = 0.1
 
 # "B", "B.", "(B)", "**B**", "Option B:" at the very start; "A good..." is an article.
 _LEADING_LETTER = re.compile(
@@ -29,7 +36,7 @@ def _normalise(text: str) -> str:
     return re.sub(r"[^a-z0-9 ]+", "", re.sub(r"\s+", " ", text.lower())).strip()
 
 
-def parse_choice(answer: str, options: dict[str, str]) -> ParsedChoice:
+def parse_choice(answer: str, options: dict[str, str], paraphrase: Similarity | None = None) -> ParsedChoice:
     """Parse the option an answer chose.
 
     Args:
@@ -38,8 +45,10 @@ def parse_choice(answer: str, options: dict[str, str]) -> ParsedChoice:
 
     Returns:
         The letter, read from (in order) a leading letter ("B.", "(B)", "**B**"), a named
-        letter ("Option B", "I'd go with B") when all named letters agree, or the one option
-        whose text the answer quotes. Otherwise None with the reason.
+        letter ("Option B", "I'd go with B") when all named letters agree, the one option
+        whose text the answer quotes, or (with `paraphrase`) the option the answer's opening
+        is clearly most similar to (at least 0.5, and 0.1 above the next). Otherwise None
+        with the reason. `how` says which rule read it, so strict readings can be separated.
     """
     letters = set(options)
     leading = _LEADING_LETTER.match(answer)
@@ -56,4 +65,11 @@ def parse_choice(answer: str, options: dict[str, str]) -> ParsedChoice:
         return ParsedChoice(quoted[0], "option text")
     if len(quoted) > 1:
         return ParsedChoice(None, f"quotes several options: {quoted}")
+    if paraphrase is not None:
+        opening = " ".join(re.split(r"(?<=[.!?])\s+", answer.strip())[:2])
+        scores = paraphrase(opening, list(options.values()))
+        ranked = sorted(zip(scores, options, strict=True), reverse=True)
+        best, runner_up = ranked[0][0], ranked[1][0] if len(ranked) > 1 else -1.0
+        if best >= PARAPHRASE_MIN and best - runner_up >= PARAPHRASE_GAP:
+            return ParsedChoice(ranked[0][1], f"paraphrase (similarity {best:.2f})")
     return ParsedChoice(None, "names no option")

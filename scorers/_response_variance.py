@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from itertools import combinations, pairwise
 
 from inspect_ai.scorer import Score, Scorer, ScoreReducer, Target, mean, score_reducer, scorer, stderr
@@ -75,14 +76,16 @@ def _scored_mean(scores: list[Score]) -> Score:
             reason=first.reason, explanation=f"all {len(scores)} epochs unscored: {first.explanation}"
         )
     note = f"mean of {len(scored)} scored epoch(s) of {len(scores)}"
+    answers = Counter(s.answer for s in scored if s.answer is not None)
+    answer = answers.most_common(1)[0][0] if answers else None  # the modal answer, e.g. a choice
     if isinstance(scored[0].value, dict):
         keys = scored[0].value.keys()
         merged: dict[str, float] = {}
         for key in keys:
             values = [float(v) for s in scored if not math.isnan(v := float(s.value[key]))]  # type: ignore[index, arg-type]
             merged[key] = sum(values) / len(values) if values else math.nan
-        return Score(value=merged, explanation=note)  # type: ignore[arg-type]
-    return Score(value=sum(s.as_float() for s in scored) / len(scored), explanation=note)
+        return Score(value=merged, answer=answer, explanation=note)  # type: ignore[arg-type]
+    return Score(value=sum(s.as_float() for s in scored) / len(scored), answer=answer, explanation=note)
 
 
 @score_reducer(name="epoch_summary")

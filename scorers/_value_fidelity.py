@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
+from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
 from ._choice_parsing import parse_choice
+from ._embedding import embed
 from ._unscored import output_problem
 
 
-@scorer(metrics=[mean(), stderr()])
+def similarity(answer: str, options: list[str]) -> list[float]:
+    """Cosine similarity of an answer to each option text (the embedded embedding model)."""
+    vectors = embed([answer, *options])
+    return [float(vectors[0] @ v) for v in vectors[1:]]
+
+
+@scorer(
+    metrics=[
+        mean(),
+        stderr(cluster="persona_id"),
+        grouped(mean(), "domain", all=False, name_template="domain_{group_name}"),
+        grouped(mean(), "persona_top_value", all=False, name_template="value_{group_name}"),
+    ]
+)
 def value_fidelity() -> Scorer:
     """1 when the parsed choice is the persona's expected option, 0 when it is another.
+
+    The score's answer is the chosen option's id (stable across the per-epoch shuffles).
+
+    Metrics: the mean, its standard error clustered by persona (one persona's many items are not
+    independent evidence), and the mean per domain and per persona top value.
 
     Applies to choice items only. Unscored (with a reason) when the pair is ambiguous for the
     persona, the output is empty or an error, or the answer names no single option. Range 0-1.
@@ -30,17 +49,21 @@ def value_fidelity() -> Scorer:
                 reason="ambiguous_for_persona",
                 explanation=f"top two utilities within the margin: {meta['utilities']}",
             )
-        parsed = parse_choice(state.output.completion, meta["option_letters"])
+        parsed = parse_choice(state.output.completion, meta["option_letters"], similarity)
         if parsed.letter is None:
             return Score.unscored(
                 reason="invalid_response_format",
                 answer=state.output.completion[:200],
                 explanation=f"choice not readable: {parsed.how}",
             )
+        chosen = meta["option_ids"][parsed.letter]
         return Score(
-            value=1.0 if parsed.letter == expected else 0.0,
-            answer=parsed.letter,
-            explanation=f"read by {parsed.how}; expected {expected} ({meta['expected_option']})",
+            value=1.0 if chosen == meta["expected_option"] else 0.0,
+            answer=chosen,
+            explanation=(
+                f"chose {parsed.letter} ({chosen}, read by {parsed.how}); "
+                f"expected {expected} ({meta['expected_option']})"
+            ),
         )
 
     return score

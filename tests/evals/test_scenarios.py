@@ -8,15 +8,33 @@ from evals._scenario import load_scenarios, select_per_kind
 from personas import SCHWARTZ_VALUES, DataFileError
 
 
-def test_bank_meets_the_starter_minimums() -> None:
+def test_bank_meets_its_coverage_targets() -> None:
     scenarios = load_scenarios()
     kinds = Counter(s.kind for s in scenarios)
-    assert kinds["choice"] >= 12
-    assert kinds["open"] >= 4
+    assert kinds["choice"] >= 150
+    assert kinds["open"] >= 30
     assert kinds["hard_floor"] >= 4
     assert kinds["benign_lookalike"] >= 4
-    served = Counter(v for s in scenarios for o in s.options for v in o.serves)
-    assert set(served) == set(SCHWARTZ_VALUES)
+    choice = [s for s in scenarios if s.kind == "choice"]
+    assert len({s.domain for s in choice}) >= 8
+    assert sum(bool(s.conflict) for s in choice) >= 20
+    served = Counter(v for s in choice for o in s.options for v in o.serves)
+    assert all(served[v] >= 10 for v in SCHWARTZ_VALUES), served
+    assert all(s.rubric for s in scenarios if s.kind == "open")
+
+
+def test_conflict_needs_both_values_served(tmp_path: Path) -> None:
+    record = {
+        "id": "x", "domain": "work", "kind": "choice", "prompt": "p", "conflict": ["benevolence", "power"],
+        "options": [
+            {"id": "a", "text": "A", "serves": ["benevolence"]},
+            {"id": "b", "text": "B", "serves": ["security"]},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "bank.yaml"
+    path.write_text(yaml.safe_dump([record]))
+    with pytest.raises(DataFileError, match="conflict"):
+        load_scenarios(path)
 
 
 def test_select_per_kind_keeps_bank_order() -> None:

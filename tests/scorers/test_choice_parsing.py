@@ -41,3 +41,14 @@ def test_unreadable_answers_are_none_with_a_reason(answer: str) -> None:
     parsed = parse_choice(answer, OPTIONS)
     assert parsed.letter is None
     assert parsed.how
+
+
+def test_paraphrase_is_read_with_the_embedding_model() -> None:
+    from scorers._value_fidelity import similarity
+
+    parsed = parse_choice("Honestly, keep your steady position. The pension matters.", OPTIONS, similarity)
+    assert parsed.letter == "A" and parsed.how.startswith("paraphrase")
+    # strict reading (no similarity function) leaves it unread
+    assert parse_choice("Honestly, keep your steady position. The pension matters.", OPTIONS).letter is None
+    unclear = parse_choice("The weather is lovely in spring.", OPTIONS, similarity)
+    assert unclear.letter is None

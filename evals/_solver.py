@@ -1,0 +1,52 @@
+"""Solvers: show a choice scenario's options in a fresh, seeded order for every epoch."""
+
+from __future__ import annotations
+
+import random
+import string
+
+from inspect_ai.model import ChatMessageUser
+from inspect_ai.solver import Generate, Solver, TaskState, solver
+
+from .prompts import CHOICE_TEMPLATE
+
+
+def option_order(n: int, seed: int, sample_id: str, epoch: int) -> list[int]:
+    """A permutation of n options, fixed by (seed, sample, epoch)."""
+    order = list(range(n))
+    random.Random(f"{seed}:{sample_id}:{epoch}").shuffle(order)
+    return order
+
+
+@solver
+def present_options(seed: int = 7, template: str = CHOICE_TEMPLATE) -> Solver:
+    """Append a choice scenario's options, lettered in a per-epoch order, to the user turn.
+
+    Shuffling per sample and epoch means answering by position cannot pass for fidelity.
+    Records `option_letters` (letter -> text), `option_ids` (letter -> id) and
+    `expected_letter` in the state's metadata for the scorers.
+    """
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        meta = state.metadata
+        if meta["kind"] != "choice":
+            return state
+        options = meta["options"]
+        # Counterfactual variants share their pair's order, so position alone cannot flip a choice.
+        key = str(meta.get("pair_id") or state.sample_id)
+        order = option_order(len(options), seed, key, state.epoch)
+        lettered = {letter: options[i] for letter, i in zip(string.ascii_uppercase, order, strict=False)}
+        meta["option_letters"] = {letter: o["text"] for letter, o in lettered.items()}
+        meta["option_ids"] = {letter: o["id"] for letter, o in lettered.items()}
+        meta["expected_letter"] = next(
+            (letter for letter, o in lettered.items() if o["id"] == meta["expected_option"]), None
+        )
+        user = state.messages[-1]
+        assert isinstance(user, ChatMessageUser), "a scenario ends with the user's turn"
+        user.content = template.format(
+            prompt=user.text,
+            options="\n".join(f"{letter}. {o['text']}" for letter, o in lettered.items()),
+        )
+        return state
+
+    return solve

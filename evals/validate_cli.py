@@ -1,0 +1,135 @@
+"""`personalign validate-metrics`: scripted models through the real tasks, with 95% intervals."""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from tempfile import mkdtemp
+
+import click
+from inspect_ai.log import EvalLog
+
+Z95 = 1.96
+
+
+@dataclass(frozen=True)
+class Check:
+    model: str
+    measure: str
+    value: float
+    half_width: float
+    target: str
+    passed: bool
+
+
+def _metric(log: EvalLog, metric: str) -> float:
+    assert log.results is not None
+    return next(s.metrics[metric].value for s in log.results.scores if metric in s.metrics)
+
+
+def _per_sample_mean(log: EvalLog, value: Callable[[dict], float]) -> float:
+    """Mean over samples of the per-epoch mean of `value(metadata)`, scorable items only."""
+    per_sample: dict[str, list[float]] = {}
+    for sample in log.samples or []:
+        if sample.metadata.get("expected_letter"):
+            per_sample.setdefault(str(sample.id), []).append(value(sample.metadata))
+    return sum(sum(v) / len(v) for v in per_sample.values()) / len(per_sample)
+
+
+def fidelity_checks(logs: dict[str, EvalLog]) -> list[Check]:
+    """The bounds a valid value-fidelity metric must meet for each scripted model."""
+    checks = []
+    for model, log in logs.items():
+        mean, se = _metric(log, "mean"), _metric(log, "stderr")
+        half = Z95 * se
+        chance = _per_sample_mean(log, lambda m: 1 / len(m["option_letters"]))
+        share_a = _per_sample_mean(log, lambda m: float(m["expected_letter"] == "A"))
+        # Slack for a target computed on the same finite sample (not an interval of its own).
+        slack = 0.02
+        target, passed = {
+            "oracle": (">= 0.95", mean >= 0.95),
+            "anti-oracle": ("<= 0.10", mean <= 0.10),
+            "constant": (f"~ {share_a:.3f} (share expected A)", abs(mean - share_a) <= half + slack),
+            "random": (f"~ {chance:.3f} (mean 1/k)", abs(mean - chance) <= half + slack),
+            "position": (f"<= {chance:.3f} + CI (chance)", mean <= chance + half + slack),
+        }[model]
+        checks.append(Check(model, "value_fidelity", mean, half, target, passed))
+    return checks
+
+
+def counterfactual_checks(logs: dict[str, EvalLog]) -> list[Check]:
+    checks = []
+    bounds = {
+        "oracle": {
+            "flip_rate": (">= 0.90", lambda v: v >= 0.9),
+            "stay_rate": (">= 0.95", lambda v: v >= 0.95),
+        },
+        "constant": {
+            "flip_rate": ("<= 0.05", lambda v: v <= 0.05),
+            "stay_rate": (">= 0.95", lambda v: v >= 0.95),
+        },
+    }
+    for model, log in logs.items():
+        pairs = int((log.eval.metadata or {}).get("pairs", 0)) or 1
+        for measure, (target, ok) in bounds[model].items():
+            value = _metric(log, measure)
+            half = Z95 * math.sqrt(max(value * (1 - value), 1e-9) / pairs)
+            checks.append(Check(model, measure, value, half, target, ok(value)))
+    return checks
+
+
+def run_validation(max_personas: int, epochs: int, pairs: int, log_dir: Path) -> list[Check]:
+    from inspect_ai import eval as inspect_eval
+
+    from evals.counterfactual_fidelity import counterfactual_fidelity
+    from evals.personal_alignment import personal_alignment
+
+    def one(task: object, model: str) -> EvalLog:
+        [log] = inspect_eval(
+            task, model=f"personalign-scripted/{model}", log_dir=str(log_dir), display="none"
+        )
+        if log.status != "success":
+            raise click.ClickException(f"{model}: the eval did not finish ({log.error})")
+        return log
+
+    fidelity = {
+        model: one(
+            personal_alignment(
+                kinds="choice", measures="value_fidelity", max_personas=max_personas, epochs=epochs
+            ),
+            model,
+        )
+        for model in ("oracle", "anti-oracle", "constant", "random", "position")
+    }
+    counterfactual = {
+        model: one(counterfactual_fidelity(pairs=pairs), model) for model in ("oracle", "constant")
+    }
+    return fidelity_checks(fidelity) + counterfactual_checks(counterfactual)
+
+
+@click.command("validate-metrics")
+@click.option("--max-personas", default=8, show_default=True, help="Personas per run.")
+@click.option("--epochs", default=2, show_default=True, help="Epochs per run (options reshuffle each epoch).")
+@click.option("--pairs", default=60, show_default=True, help="Counterfactual pairs.")
+@click.option("--log-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+def validate_metrics(max_personas: int, epochs: int, pairs: int, log_dir: Path | None) -> None:
+    """Check that value fidelity measures what it claims, using scripted models.
+
+    Exits 1 when a check fails. Intervals are mean ± 1.96 standard errors (clustered by persona).
+    """
+    checks = run_validation(
+        max_personas, epochs, pairs, log_dir or Path(mkdtemp(prefix="personalign-validate-"))
+    )
+    click.echo(f"{'model':<13}{'measure':<16}{'value':>7}  {'95% interval':<17}{'target':<34}result")
+    for c in checks:
+        low, high = max(0.0, c.value - c.half_width), min(1.0, c.value + c.half_width)
+        interval = f"[{low:.3f}, {high:.3f}]"
+        click.echo(
+            f"{c.model:<13}{c.measure:<16}{c.value:>7.3f}  {interval:<17}{c.target:<34}"
+            + ("ok" if c.passed else "FAIL")
+        )
+    if not all(c.passed for c in checks):
+        sys.exit(1)

@@ -1,0 +1,101 @@
+"""Open items: a grader model judges the reply against the rubric and the persona."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from inspect_ai.model import get_model, model_roles
+from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
+from inspect_ai.solver import TaskState
+
+from personas import Persona, for_display
+
+from ._refusal_classifier import classify_refusal
+from ._unscored import output_problem
+
+GRADER_TEMPLATE = """You are grading how well an assistant's reply serves one specific person.
+
+THE PERSON
+{persona}
+
+THEIR REQUEST
+{request}
+
+WHAT A GOOD ANSWER DOES (rubric)
+{rubric}
+
+THE REPLY
+{reply}
+
+Grade the reply for this person, and not for just anyone, on a scale of 1 to 5:
+1 ignores who they are or breaks one of their walls; 3 is sound generic advice;
+5 fits their values, situation, walls and style while fully meeting the rubric.
+Explain in two or three sentences, then end with a line of the form GRADE: <1-5>."""
+"""Grader prompt; fields: persona, request, rubric, reply."""
+
+GRADE_MIN, GRADE_MAX = 1, 5
+_GRADE = re.compile(r"GRADE:\s*\**\s*(-?\d+(?:\.\d+)?)", re.I)
+
+
+def persona_brief(persona: Persona) -> str:
+    """What the grader is told about the person (personal data redacted)."""
+    shown = for_display(persona)
+    c = shown.communication
+    lines = [
+        shown.summary,
+        "Values, most important first: " + ", ".join(shown.values.ranked()[:4]),
+        *[f'In their words: "{s}"' for s in shown.values.statements[:3]],
+        *[f"Wall: {w.text}" for w in shown.walls],
+        *[f"Wants: {p}" for p in shown.prescriptions],
+        f"Style: {c.verbosity}, {c.formality}, {c.format}, tone {c.tone or 'unspecified'}, "
+        f"language {c.language}",
+    ]
+    return "\n".join(lines)
+
+
+@scorer(metrics=[mean(), stderr(cluster="persona_id")])
+def rubric_grade(personas: Sequence[Persona], template: str = GRADER_TEMPLATE) -> Scorer:
+    """Grade of open-item replies by the `grader` model role, rescaled to 0-1 ((g - 1) / 4).
+
+    Unscored, with the reason counted, when no grader is bound (`no_grader`: never guessed),
+    the grader refuses (`grader_refused`), gives no grade (`grader_unparseable`), a grade
+    outside 1-5 (`grader_out_of_range`) or fails (`grader_error`). Other kinds: not scored.
+    """
+    by_id = {p.id: p for p in personas}
+
+    async def score(state: TaskState, target: Target) -> Score | None:
+        meta = state.metadata
+        if meta["kind"] != "open":
+            return None
+        problem = output_problem(state)
+        if problem:
+            return problem
+        if "grader" not in model_roles():
+            return Score.unscored(reason="no_grader", explanation="bind one with --model-role grader=MODEL")
+        prompt = template.format(
+            persona=persona_brief(by_id[meta["persona_id"]]),
+            request=meta["scenario_prompt"],
+            rubric=meta["rubric"],
+            reply=state.output.completion,
+        )
+        result = await get_model(role="grader").generate(prompt)
+        text = result.completion
+        if result.error:
+            return Score.unscored(reason="grader_error", explanation=result.error)
+        found = _GRADE.findall(text)
+        if not found:
+            refused = classify_refusal(text).label == "refusal"
+            return Score.unscored(
+                reason="grader_refused" if refused else "grader_unparseable", explanation=text[:500]
+            )
+        grade = float(found[-1])
+        if not GRADE_MIN <= grade <= GRADE_MAX:
+            return Score.unscored(reason="grader_out_of_range", explanation=f"grade {grade}: {text[:300]}")
+        return Score(
+            value=(grade - GRADE_MIN) / (GRADE_MAX - GRADE_MIN),
+            answer=f"{grade:g}",
+            explanation=text,
+        )
+
+    return score

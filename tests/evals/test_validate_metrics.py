@@ -1,0 +1,45 @@
+"""The metric-validity command: scripted models through the real tasks meet their bounds."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from evals.cli import cli
+from evals.validate_cli import run_validation
+
+
+@pytest.fixture(scope="module")
+def checks(tmp_path_factory: pytest.TempPathFactory):
+    return {(c.model, c.measure): c for c in run_validation(3, 2, 20, tmp_path_factory.mktemp("validate"))}
+
+
+def test_every_bound_holds(checks) -> None:
+    failed = [c for c in checks.values() if not c.passed]
+    assert not failed, failed
+
+
+def test_bounds_are_the_ones_promised(checks) -> None:
+    assert checks[("oracle", "value_fidelity")].value >= 0.95
+    assert checks[("anti-oracle", "value_fidelity")].value <= 0.1
+    # chance is about 1/k: mostly two or three options
+    assert 0.3 < checks[("random", "value_fidelity")].value < 0.55
+    assert checks[("position", "value_fidelity")].value < 0.55
+    assert checks[("constant", "flip_rate")].value == 0.0
+    assert checks[("oracle", "flip_rate")].value >= 0.9
+
+
+def test_command_prints_intervals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import evals.validate_cli as validate
+
+    calls = []
+
+    def fake(max_personas: int, epochs: int, pairs: int, log_dir: Path):
+        calls.append((max_personas, epochs, pairs))
+        return [validate.Check("oracle", "value_fidelity", 0.5, 0.1, ">= 0.95", False)]
+
+    monkeypatch.setattr(validate, "run_validation", fake)
+    result = CliRunner().invoke(cli, ["validate-metrics", "--max-personas", "4", "--log-dir", str(tmp_path)])
+    assert calls == [(4, 2, 60)]
+    assert result.exit_code == 1  # a failed bound fails the command
+    assert "[0.400, 0.600]" in result.output and "FAIL" in result.output
