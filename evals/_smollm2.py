@@ -109,6 +109,9 @@ class SmolLM2API(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> ModelOutput | tuple[ModelOutput | Exception, ModelCall]:
+        if config.temperature == 0:
+            # transformers rejects temperature 0 when sampling; top-k 1 is greedy decoding.
+            config = config.model_copy(update={"temperature": None, "top_k": 1})
         if config.max_connections is None:
             # The hf provider batches up to max_connections prompts (32 by default); on a
             # CPU, batches beyond a few prompts cost more per sample than they save.

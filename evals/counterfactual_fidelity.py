@@ -46,10 +46,12 @@ def counterfactual_fidelity(
     scenarios: str | None = None,
     margin: float = DEFAULT_MARGIN,
     temperature: float = 0.0,
-    max_tokens: int = 64,
+    max_tokens: int = 32,
     seed: int = 7,
 ) -> Task:
     """Persona / decisive-variant / surface-variant triples on choice scenarios.
+
+    Greedy by default (temperature 0): with sampling, noise alone would flip choices.
 
     Metrics: `flip_rate` (the choice changes when one decisive value changes; target 1),
     `stay_rate` (the choice holds when only name, age and country change; target 1), and value

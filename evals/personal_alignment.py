@@ -44,7 +44,7 @@ def personal_alignment(
     max_tokens: int = 160,
     seed: int = 7,
 ) -> Task:
-    """Persona x scenario samples under one context strategy, scored on four measures.
+    """Persona x scenario samples under one context strategy, scored on every measure.
 
     Args:
         strategy: context strategy: `none`, `custom_instructions`, `opspec`, or a .j2 path.

@@ -59,7 +59,7 @@ def run(
     ]
     if counterfactual_pairs:
         tasks += [
-            counterfactual_fidelity(pairs=counterfactual_pairs, strategy=strategy, max_tokens=max_tokens)
+            counterfactual_fidelity(pairs=counterfactual_pairs, strategy=strategy)
             for strategy in ("none", "values_constitution")
         ]
     success, _ = eval_set(

@@ -46,3 +46,17 @@ def test_logprobs_on_request() -> None:
     assert output.choices[0].logprobs is not None
     first = output.choices[0].logprobs.content[0]
     assert first.logprob <= 0 and len(first.top_logprobs or []) == 3
+
+
+def test_temperature_zero_is_greedy_and_repeatable() -> None:
+    import asyncio
+
+    from inspect_ai.model import GenerateConfig, get_model
+
+    model = get_model("personalign/smollm2")
+    config = GenerateConfig(max_tokens=8, temperature=0)
+    first = asyncio.run(model.generate("Name a colour.", config=config)).completion
+    again = asyncio.run(
+        model.generate("Name a colour.", config=config.merge(GenerateConfig(seed=99)))
+    ).completion
+    assert first and first == again
