@@ -164,7 +164,7 @@ def _counterfactual_table(frame: pd.DataFrame) -> str:
     for row in frame.itertuples():
         lines.append(
             f"| {row.model} | {row.strategy} | {_cell(row.flip_rate)} | {_cell(row.stay_rate)} | "
-            f"{_cell(row.value_fidelity)} | {row.pairs} |"
+            f"{_cell(row.value_fidelity)} | {row.pairs:.0f} |"
         )
     return "\n".join(lines)
 
