@@ -3,10 +3,11 @@
 from ._choice_parsing import ParsedChoice, parse_choice
 from ._counterfactual import flip_rate, stay_rate
 from ._embedding import count_tokens, embed, embedding_model_dir
+from ._epoch_summary import epoch_summary
 from ._identity_coherence import identity_coherence, profile_text
 from ._refusal import hard_floor_refusal_rate, over_refusal_rate, refusal
 from ._refusal_classifier import RefusalVerdict, classify_refusal
-from ._response_variance import dispersion_score, epoch_summary, response_variance
+from ._response_variance import dispersion_score, response_variance
 from ._rubric_grade import GRADER_TEMPLATE, rubric_grade
 from ._value_fidelity import value_fidelity
 from ._walls import WallCheck, check_wall, check_walls

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from itertools import combinations, pairwise
 
-from inspect_ai.scorer import Score, Scorer, ScoreReducer, Target, mean, score_reducer, scorer, stderr
+from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
 from ._embedding import embed
@@ -62,43 +61,3 @@ def dispersion_score(replies: list[str]) -> Score:
         },
         explanation=f"{len(replies)} epochs",
     )
-
-
-def _is_unscored(score: Score) -> bool:
-    return isinstance(score.value, float) and math.isnan(score.value)
-
-
-def _scored_mean(scores: list[Score]) -> Score:
-    scored = [s for s in scores if not _is_unscored(s)]
-    if not scored:
-        first = scores[0]
-        return Score.unscored(
-            reason=first.reason, explanation=f"all {len(scores)} epochs unscored: {first.explanation}"
-        )
-    note = f"mean of {len(scored)} scored epoch(s) of {len(scores)}"
-    answers = Counter(s.answer for s in scored if s.answer is not None)
-    answer = answers.most_common(1)[0][0] if answers else None  # the modal answer, e.g. a choice
-    if isinstance(scored[0].value, dict):
-        keys = scored[0].value.keys()
-        merged: dict[str, float] = {}
-        for key in keys:
-            values = [float(v) for s in scored if not math.isnan(v := float(s.value[key]))]  # type: ignore[index, arg-type]
-            merged[key] = sum(values) / len(values) if values else math.nan
-        return Score(value=merged, answer=answer, explanation=note)  # type: ignore[arg-type]
-    return Score(value=sum(s.as_float() for s in scored) / len(scored), answer=answer, explanation=note)
-
-
-@score_reducer(name="epoch_summary")
-def epoch_summary() -> ScoreReducer:
-    """Mean over the scored epochs (unscored epochs are skipped, never counted as 0).
-
-    Scores flagged `reduce_by_dispersion` (from `response_variance`) are reduced to their
-    dispersion across epochs instead.
-    """
-
-    def reduce(scores: list[Score]) -> Score:
-        if any((s.metadata or {}).get(REDUCE_BY_DISPERSION) for s in scores):
-            return dispersion_score([s.answer for s in scores if s.answer])
-        return _scored_mean(scores)
-
-    return reduce
