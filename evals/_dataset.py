@@ -90,3 +90,20 @@ def content_hash(items: Sequence[Persona] | Sequence[Scenario]) -> str:
     """Short hash of a persona or scenario set, so logs say exactly what they ran on."""
     blob = json.dumps([item.model_dump(mode="json") for item in items], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def task_metadata(
+    strategy: str,
+    position: Position,
+    persona_set: Sequence[Persona],
+    scenario_set: Sequence[Scenario],
+    **extra: object,
+) -> dict[str, object]:
+    """What every task's log records about its run, so only like is compared with like."""
+    return {
+        "strategy": strategy,
+        "position": position,
+        "persona_set": content_hash(persona_set),
+        "scenario_set": content_hash(scenario_set),
+        **extra,
+    }

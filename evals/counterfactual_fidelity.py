@@ -12,7 +12,7 @@ from inspect_ai.scorer import mean, stderr
 from inspect_ai.solver import generate
 
 from evals._counterfactual import counterfactual_pairs
-from evals._dataset import build_samples, content_hash
+from evals._dataset import build_samples, task_metadata
 from evals._expected import DEFAULT_MARGIN
 from evals._scenario import load_scenarios
 from evals._solver import present_options
@@ -71,11 +71,5 @@ def counterfactual_fidelity(
         epochs=Epochs(epochs, epoch_summary()),
         config=GenerateConfig(temperature=temperature, max_tokens=max_tokens, seed=seed),
         version=TASK_VERSION,
-        metadata={
-            "strategy": strategy,
-            "position": position,
-            "persona_set": content_hash(persona_set),
-            "scenario_set": content_hash(scenario_set),
-            "pairs": len(chosen),
-        },
+        metadata=task_metadata(strategy, position, persona_set, scenario_set, pairs=len(chosen)),
     )

@@ -10,7 +10,7 @@ from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import generate
 
-from evals._dataset import build_samples, content_hash
+from evals._dataset import build_samples, task_metadata
 from evals._expected import DEFAULT_MARGIN
 from evals._scenario import load_scenarios, select_per_kind
 from evals._solver import present_options
@@ -86,12 +86,12 @@ def personal_alignment(
         epochs=Epochs(epochs, epoch_summary()),
         config=GenerateConfig(temperature=temperature, max_tokens=max_tokens, seed=seed),
         version=TASK_VERSION,
-        metadata={
-            "strategy": strategy,
-            "position": position,
-            "persona_set": content_hash(persona_set),
-            "scenario_set": content_hash(scenario_set),
-            "personas": len(persona_set),
-            "scenarios": len(scenario_set),
-        },
+        metadata=task_metadata(
+            strategy,
+            position,
+            persona_set,
+            scenario_set,
+            personas=len(persona_set),
+            scenarios=len(scenario_set),
+        ),
     )
