@@ -26,7 +26,8 @@ SCORERS = ("value_fidelity", "identity_coherence", "response_variance", "refusal
 
 
 # Reasons that exclude a sample by design, not by failure: a pair whose expectation is
-# ambiguous, and the per-epoch placeholder that the variance reducer replaces.
+# ambiguous, the per-epoch placeholder that the variance reducer replaces, and open items
+# when no grader was bound.
 BY_DESIGN = ("ambiguous_for_persona", "needs_epochs", "no_grader")
 
 
