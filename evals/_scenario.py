@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -113,7 +113,7 @@ def select_per_kind(
     """
     if kinds is not None:
         wanted = set(kinds.split(","))
-        unknown = wanted - {"choice", "open", "hard_floor", "benign_lookalike"}
+        unknown = wanted - set(get_args(ScenarioKind))
         if unknown:
             raise ValueError(f"unknown scenario kinds {sorted(unknown)}")
         scenarios = [s for s in scenarios if s.kind in wanted]

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ._schema import Persona
+from ._schema import SCHWARTZ_VALUES, Persona
 
 BUNDLED_DIR = Path(__file__).parent / "authored"
 
@@ -94,8 +94,6 @@ def spread_by_top_value(personas: list[Persona], n: int | None) -> list[Persona]
         return personas
     if n < 2:
         raise ValueError(f"max_personas must be at least 2 (identifiability compares personas), got {n}")
-    from ._schema import SCHWARTZ_VALUES
-
     queues = [[p for p in personas if p.values.ranked()[0] == value] for value in SCHWARTZ_VALUES]
     picked: list[Persona] = []
     while len(picked) < n:

@@ -93,7 +93,11 @@ def _evals(log_dir: str | Path) -> pd.DataFrame:
 
 def counterfactual_frame(log_dir: str | Path) -> pd.DataFrame:
     """counterfactual_fidelity results per model x strategy: flip rate, stay rate, fidelity."""
-    evals = _latest(_evals(log_dir), "counterfactual_fidelity")
+    return _counterfactual_frame(_evals(log_dir))
+
+
+def _counterfactual_frame(all_evals: pd.DataFrame) -> pd.DataFrame:
+    evals = _latest(all_evals, "counterfactual_fidelity")
     return pd.DataFrame(
         {
             "model": evals["model"],
@@ -108,9 +112,12 @@ def counterfactual_frame(log_dir: str | Path) -> pd.DataFrame:
 
 def leaderboard_frame(log_dir: str | Path) -> pd.DataFrame:
     """One row per model x strategy (the latest log of each), with every measure and its n."""
+    return _main_frame(_latest(_evals(log_dir), "personal_alignment"))
+
+
+def _main_frame(evals: pd.DataFrame) -> pd.DataFrame:
     from inspect_ai.analysis import SampleColumn, SampleSummary, samples_df
 
-    evals = _latest(_evals(log_dir), "personal_alignment")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         samples = samples_df(
@@ -146,9 +153,10 @@ def _cell(value: object, se: object = None) -> str:
 
 def leaderboard_table(log_dir: str | Path) -> str:
     """The leaderboard as Markdown: rates on a 0-1 scale, n = scored sample-epochs (± stderr)."""
-    has_main = not _latest(_evals(log_dir), "personal_alignment").empty
-    sections = [_main_table(leaderboard_frame(log_dir))] if has_main else []
-    counterfactual = counterfactual_frame(log_dir)
+    all_evals = _evals(log_dir)  # log headers are read once for both tables
+    main = _latest(all_evals, "personal_alignment")
+    sections = [_main_table(_main_frame(main))] if not main.empty else []
+    counterfactual = _counterfactual_frame(all_evals)
     if not counterfactual.empty:
         sections.append(_counterfactual_table(counterfactual))
     return "\n\n".join(sections)
