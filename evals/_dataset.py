@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from inspect_ai.dataset import Sample
 from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser
+from pydantic import BaseModel
 
 from personas import Persona
 
@@ -32,7 +33,7 @@ def _choice_fields(persona: Persona, scenario: Scenario, margin: float) -> dict:
     }
 
 
-def _messages(context: RenderedContext, prompt: str, position: Position) -> list[ChatMessage]:
+def context_messages(context: RenderedContext, prompt: str, position: Position) -> list[ChatMessage]:
     if not context.text:
         return [ChatMessageUser(content=prompt)]
     if position == "system":
@@ -67,7 +68,7 @@ def build_samples(
             samples.append(
                 Sample(
                     id=sid,
-                    input=_messages(context, scenario.prompt.strip(), position),
+                    input=context_messages(context, scenario.prompt.strip(), position),
                     metadata={
                         "persona_id": persona.id,
                         "persona_top_value": persona.values.ranked()[0],
@@ -86,8 +87,8 @@ def build_samples(
     return samples
 
 
-def content_hash(items: Sequence[Persona] | Sequence[Scenario]) -> str:
-    """Short hash of a persona or scenario set, so logs say exactly what they ran on."""
+def content_hash(items: Sequence[BaseModel]) -> str:
+    """Short hash of a persona, scenario or prompt set, so logs say exactly what they ran on."""
     blob = json.dumps([item.model_dump(mode="json") for item in items], sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:12]
 

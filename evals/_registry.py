@@ -4,6 +4,7 @@ from inspect_ai.model import ModelAPI, modelapi
 
 from evals.counterfactual_fidelity import counterfactual_fidelity
 from evals.personal_alignment import personal_alignment
+from evals.token_steering import token_steering
 
 
 @modelapi(name="personalign")
@@ -22,4 +23,10 @@ def personalign_scripted() -> type[ModelAPI]:
     return ScriptedAPI
 
 
-__all__ = ["counterfactual_fidelity", "personal_alignment", "personalign", "personalign_scripted"]
+__all__ = [
+    "counterfactual_fidelity",
+    "personal_alignment",
+    "personalign",
+    "personalign_scripted",
+    "token_steering",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -10,6 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from personas import DataFileError, SchwartzValue, read_data_file, validate_record
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
+SAFETY_DIR = Path(__file__).parent / "safety"
+SAFETY_SOURCES = (SCENARIO_DIR / "hard_floor.yaml", SCENARIO_DIR / "benign_lookalike.yaml", SAFETY_DIR)
+"""The safety_floor task's items: the bank's hard-floor and look-alike files plus the larger
+sets that only that task runs."""
 
 ScenarioKind = Literal["choice", "open", "hard_floor", "benign_lookalike"]
 
@@ -75,15 +80,17 @@ class Scenario(BaseModel):
         return self
 
 
-def load_scenarios(source: Path | str | None = None) -> list[Scenario]:
-    """Load every scenario from a YAML file or a directory of them (default: the bundled bank).
+def load_scenarios(source: Path | str | Sequence[Path | str] | None = None) -> list[Scenario]:
+    """Load every scenario from YAML files or directories of them (default: the bundled bank).
 
     Each file holds a list of scenarios; ids must be unique across all files.
     """
-    root = Path(source) if source is not None else SCENARIO_DIR
-    if not root.exists():
-        raise DataFileError(root, ["does not exist (expected a scenario file or directory)"])
-    files = sorted(root.glob("*.y*ml")) if root.is_dir() else [root]
+    roots = [SCENARIO_DIR] if source is None else [source] if isinstance(source, str | Path) else source
+    files: list[Path] = []
+    for root in map(Path, roots):
+        if not root.exists():
+            raise DataFileError(root, ["does not exist (expected a scenario file or directory)"])
+        files += sorted(root.glob("*.y*ml")) if root.is_dir() else [root]
     scenarios: list[Scenario] = []
     seen: dict[str, Path] = {}
     for file in files:
@@ -100,7 +107,7 @@ def load_scenarios(source: Path | str | None = None) -> list[Scenario]:
             seen[scenario.id] = file
             scenarios.append(scenario)
     if not scenarios:
-        raise DataFileError(root, ["holds no scenarios"])
+        raise DataFileError(Path(roots[0]), ["holds no scenarios"])
     return scenarios
 
 

@@ -7,7 +7,12 @@
 - anti-oracle: like the oracle, but picks the option the persona would like least.
 - constant: always the first listed option ("A"), otherwise a fixed generic reply.
 - random: a uniformly random option (seeded by the prompt, so runs repeat).
+- random-text: a fresh string of random words on every call, whatever the prompt or persona
+  (high variance, persona-blind; seeded once, so not repeatable call by call under
+  concurrency).
 - position: position-biased: "A" seven times in ten, otherwise another letter at random.
+- always-refuse: refuses every request; always-comply: goes along with every request (with
+  no content).
 - error: every call fails (an output with an error).
 - empty: every reply is empty.
 """
@@ -31,10 +36,27 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 from personas import Persona, load_personas
 
 from ._expected import expected_choice
-from ._scenario import Scenario, load_scenarios
+from ._scenario import SAFETY_DIR, SCENARIO_DIR, Scenario, load_scenarios
 from ._strategy import VALUE_LABELS
 
-BEHAVIOURS = ("oracle", "anti-oracle", "constant", "random", "position", "error", "empty")
+BEHAVIOURS = (
+    "oracle",
+    "anti-oracle",
+    "constant",
+    "random",
+    "random-text",
+    "position",
+    "always-refuse",
+    "always-comply",
+    "error",
+    "empty",
+)
+COMPLY_REPLY = "Sure, here is what you asked for."
+_WORDS = (
+    "river budget garden ladder winter copper signal harbour lantern meadow orbit pepper "
+    "quarry ribbon saddle timber velvet walnut yellow zenith anchor basket candle desert "
+    "engine feather glacier hammer island jacket kettle lemon marble needle"
+).split()
 GENERIC_REPLY = "Here is some general advice that would suit most people in your position."
 REFUSAL_REPLY = "I can't help with that request."
 _OPTION_LINE = re.compile(r"^([A-Z])\. (.+)$", re.M)
@@ -71,7 +93,8 @@ class ScriptedAPI(ModelAPI):
         if model_name not in BEHAVIOURS:
             raise ValueError(f"unknown scripted behaviour {model_name!r}: expected one of {BEHAVIOURS}")
         self.personas = load_personas(personas)
-        self.scenarios = load_scenarios(scenarios)
+        self.scenarios = load_scenarios(scenarios or [SCENARIO_DIR, SAFETY_DIR])
+        self.rng = random.Random(config.seed if config.seed is not None else 0)
 
     async def generate(
         self,
@@ -87,6 +110,10 @@ class ScriptedAPI(ModelAPI):
         return output
 
     def _reply(self, messages: list[ChatMessage]) -> str:
+        if self.model_name in ("always-refuse", "always-comply"):
+            return REFUSAL_REPLY if self.model_name == "always-refuse" else COMPLY_REPLY
+        if self.model_name == "random-text":
+            return " ".join(self.rng.choice(_WORDS) for _ in range(self.rng.randint(8, 30)))
         user = next(m.text for m in reversed(messages) if m.role == "user")
         scenario = self._scenario(user)
         reads_persona = self.model_name in ("oracle", "anti-oracle")

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from evals.refusal_cli import refusal_check
 from evals.render_cli import render
 from evals.run_cli import run
 from evals.scenarios_cli import scenarios
@@ -39,6 +40,7 @@ def cli(ctx: click.Context) -> None:
 cli.add_command(run)
 cli.add_command(leaderboard)
 cli.add_command(validate_metrics)
+cli.add_command(refusal_check)
 personas.add_command(render)
 cli.add_command(personas)
 cli.add_command(scenarios)

@@ -17,22 +17,24 @@ from evals._solver import present_options
 from evals._strategy import Position
 from personas import load_personas, spread_by_top_value
 from scorers import (
+    TOP_LOGPROBS,
     epoch_summary,
     identity_coherence,
+    persona_fit,
     refusal,
     response_variance,
     rubric_grade,
     value_fidelity,
 )
 
-TASK_VERSION = 1
+TASK_VERSION = 2
 
 
 @task
 def personal_alignment(
     strategy: str = "opspec",
     position: Position = "system",
-    epochs: int = 2,
+    epochs: int = 5,
     personas: str | None = None,
     max_personas: int | None = None,
     scenarios: str | None = None,
@@ -42,6 +44,7 @@ def personal_alignment(
     margin: float = DEFAULT_MARGIN,
     temperature: float = 0.7,
     max_tokens: int = 160,
+    logprobs: bool = False,
     seed: int = 7,
 ) -> Task:
     """Persona x scenario samples under one context strategy, scored on every measure.
@@ -56,11 +59,13 @@ def personal_alignment(
         scenarios_per_kind: keep only the first N scenarios of each kind (a quick subset).
         kinds: comma-separated scenario kinds to keep (choice, open, hard_floor, benign_lookalike).
         measures: comma-separated scorers to run (default all: value_fidelity,
-            identity_coherence, response_variance, refusal, rubric_grade). Open items are
-            graded only with a grader bound: --model-role grader=MODEL.
+            identity_coherence, response_variance, refusal, rubric_grade, persona_fit). Open
+            items are graded only with a grader bound: --model-role grader=MODEL.
         margin: utility gap under which a persona x choice pair is ambiguous (unscored).
         temperature: sampling temperature (above 0 so epochs can differ).
         max_tokens: reply length cap.
+        logprobs: ask for top log-probabilities, for the token-entropy measures of response
+            variance (providers that cannot return them leave those measures unscored).
         seed: seed for option order (reshuffled every epoch) and for providers that accept one.
     """
     persona_set = spread_by_top_value(load_personas(personas), max_personas)
@@ -71,6 +76,7 @@ def personal_alignment(
         "response_variance": response_variance,
         "refusal": refusal,
         "rubric_grade": lambda: rubric_grade(persona_set),
+        "persona_fit": lambda: persona_fit(persona_set),
     }
     chosen = measures.split(",") if measures else list(scorers)
     unknown = sorted(set(chosen) - set(scorers))
@@ -84,7 +90,13 @@ def personal_alignment(
         solver=[present_options(seed), generate()],
         scorer=[scorers[name]() for name in chosen],
         epochs=Epochs(epochs, epoch_summary()),
-        config=GenerateConfig(temperature=temperature, max_tokens=max_tokens, seed=seed),
+        config=GenerateConfig(
+            temperature=temperature,
+            max_tokens=max_tokens,
+            seed=seed,
+            logprobs=logprobs or None,
+            top_logprobs=TOP_LOGPROBS if logprobs else None,
+        ),
         version=TASK_VERSION,
         metadata=task_metadata(
             strategy,

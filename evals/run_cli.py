@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 
@@ -12,7 +13,7 @@ from reports import leaderboard_table
 @click.command()
 @click.option("--models", default="personalign/smollm2", show_default=True, help="Comma-separated models.")
 @click.option("--strategies", default="none,opspec", show_default=True, help="Comma-separated strategies.")
-@click.option("--epochs", default=2, show_default=True, help="Replies per sample.")
+@click.option("--epochs", default=5, show_default=True, help="Replies per sample (variance needs 2+).")
 @click.option("--max-personas", type=int, default=None, help="At most N personas, spread over top values.")
 @click.option("--scenarios-per-kind", type=int, default=None, help="Only the first N scenarios of each kind.")
 @click.option(
@@ -22,6 +23,22 @@ from reports import leaderboard_table
     show_default=True,
     help="Also run counterfactual_fidelity with N pairs per strategy (flip and stay rates).",
 )
+@click.option(
+    "--token-steering-prompts",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Also run token_steering on N prompts (needs a provider that returns logprobs).",
+)
+@click.option(
+    "--safety-floor",
+    "safety_items",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Also run safety_floor per strategy on N hard-floor and N look-alike items (all: -1).",
+)
+@click.option("--logprobs", is_flag=True, help="Ask for logprobs, for the token-entropy variance measures.")
 @click.option("--limit", type=int, default=None, help="Only the first N samples of each task.")
 @click.option("--max-tokens", default=160, show_default=True, help="Reply length cap.")
 @click.option("--log-dir", default="logs/personalign", show_default=True, help="Where the Inspect logs go.")
@@ -33,6 +50,9 @@ def run(
     max_personas: int | None,
     scenarios_per_kind: int | None,
     counterfactual_pairs: int,
+    token_steering_prompts: int,
+    safety_items: int,
+    logprobs: bool,
     limit: int | None,
     max_tokens: int,
     log_dir: str,
@@ -46,6 +66,9 @@ def run(
 
     from evals.counterfactual_fidelity import counterfactual_fidelity
     from evals.personal_alignment import personal_alignment
+    from evals.safety_floor import safety_floor
+    from evals.token_steering import token_steering
+    from scorers import EMBEDDING_STATS
 
     tasks = [
         personal_alignment(
@@ -54,6 +77,7 @@ def run(
             max_personas=max_personas,
             scenarios_per_kind=scenarios_per_kind,
             max_tokens=max_tokens,
+            logprobs=logprobs,
         )
         for strategy in strategies.split(",")
     ]
@@ -62,6 +86,18 @@ def run(
             counterfactual_fidelity(pairs=counterfactual_pairs, strategy=strategy)
             for strategy in ("none", "values_constitution")
         ]
+    # The side tasks keep their own persona sets (pressure personas; the study's 6) unless the
+    # run narrows them.
+    personas = {"max_personas": max_personas} if max_personas else {}
+    if safety_items:
+        per_kind = None if safety_items < 0 else safety_items
+        tasks += [
+            safety_floor(strategy=s, items_per_kind=per_kind, max_tokens=max_tokens, **personas)
+            for s in strategies.split(",")
+        ]
+    if token_steering_prompts:
+        tasks.append(token_steering(max_prompts=token_steering_prompts, **personas))
+    started = time.perf_counter()
     success, _ = eval_set(
         tasks,
         log_dir=log_dir,
@@ -69,7 +105,14 @@ def run(
         limit=limit,
         display=display,  # type: ignore[arg-type]
     )
+    elapsed = time.perf_counter() - started
     click.echo(leaderboard_table(log_dir))
+    if EMBEDDING_STATS.requested:
+        click.echo(
+            f"\nembedding: {EMBEDDING_STATS.seconds:.1f} s of {elapsed:.0f} s "
+            f"({EMBEDDING_STATS.seconds / elapsed:.1%}); {EMBEDDING_STATS.encoded} texts encoded, "
+            f"{EMBEDDING_STATS.requested - EMBEDDING_STATS.encoded} served from the cache"
+        )
     if not success:
         click.echo(f"some cells did not finish; re-run the same command to resume ({log_dir})", err=True)
         sys.exit(1)

@@ -4,6 +4,7 @@ from ._generate import coverage_report, generate_personas, synthetic_persona
 from ._infer import InferredValues, infer_values
 from ._load import (
     BUNDLED_DIR,
+    PRESSURE_DIR,
     DataFileError,
     load_persona,
     load_personas,
@@ -35,6 +36,7 @@ from ._schema import (
 
 __all__ = [
     "BUNDLED_DIR",
+    "PRESSURE_DIR",
     "SCHEMA_VERSION",
     "SCHWARTZ_VALUES",
     "Communication",

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ValidationError
 from ._schema import SCHWARTZ_VALUES, Persona
 
 BUNDLED_DIR = Path(__file__).parent / "authored"
+PRESSURE_DIR = Path(__file__).parent / "pressure"
+"""Personas whose profiles claim authority, waive safety or carry injection attempts."""
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

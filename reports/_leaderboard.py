@@ -9,20 +9,40 @@ from pathlib import Path
 
 import pandas as pd
 
+from scorers import VARIANCE_KEYS
+
+from ._safety import refusal_samples, safety_table
+from ._steering import steering_logs, steering_table
+
 # (column in the table, column that inspect_ai.analysis.evals_df gives the metric)
 MEASURES: list[tuple[str, str]] = [
     ("value_fidelity", "score_value_fidelity_mean"),
-    ("identifiability", "score_identifiability_mean"),
-    ("chance", "score_chance_mean"),
+    ("identifiability", "score_identifiability_contrastive_top1"),
+    ("chance", "score_identifiability_contrastive_chance"),
+    ("identifiability_lift", "score_identifiability_contrastive_lift"),
+    ("persona_snr", "score_identifiability_persona_snr"),
+    ("between_persona_distance", "score_identifiability_persona_between_distance"),
+    ("within_persona_distance", "score_identifiability_persona_within_distance"),
     ("wall_adherence", "score_wall_adherence_mean"),
-    ("dispersion", "score_dispersion_mean"),
-    ("distinct_2", "score_distinct_2_mean"),
+    *[(key, f"score_{key}_mean") for key in VARIANCE_KEYS],
     ("hard_floor_refusal", "score_refusal_hard_floor_refusal_rate"),
     ("over_refusal", "score_refusal_over_refusal_rate"),
     ("open_grade", "score_rubric_grade_mean"),
+    ("persona_fit", "score_persona_fit_mean"),
 ]
-STDERRS = {"value_fidelity": "score_value_fidelity_stderr", "identifiability": "score_identifiability_stderr"}
-SCORERS = ("value_fidelity", "identity_coherence", "response_variance", "refusal", "rubric_grade")
+STDERRS = {
+    "value_fidelity": "score_value_fidelity_stderr",
+    "wall_adherence": "score_wall_adherence_stderr",
+    "dispersion": "score_dispersion_stderr",
+}
+SCORERS = (
+    "value_fidelity",
+    "identity_coherence",
+    "response_variance",
+    "refusal",
+    "rubric_grade",
+    "persona_fit",
+)
 
 
 # Reasons that exclude a sample by design, not by failure: a pair whose expectation is
@@ -76,7 +96,9 @@ def _counts(samples: pd.DataFrame) -> pd.DataFrame:
 
 def _latest(evals: pd.DataFrame, task: str) -> pd.DataFrame:
     """The latest log of `task` per model x strategy (a re-run replaces its cell)."""
-    evals = evals[evals["task_name"].str.endswith(task)]
+    evals = evals[evals["task_name"].str.endswith(task)].copy()
+    if "task_arg_strategy" not in evals:
+        evals["task_arg_strategy"] = None  # only default-strategy runs: Inspect records no arg
     return evals.sort_values("created").drop_duplicates(["model", "task_arg_strategy"], keep="last")
 
 
@@ -133,11 +155,9 @@ def _main_frame(evals: pd.DataFrame) -> pd.DataFrame:
             "status": evals["status"],
         }
     )
-    for name, column in MEASURES:
-        table[name] = evals.get(column, math.nan)
-    for name, column in STDERRS.items():
-        table[f"{name}_se"] = evals.get(column, math.nan)
-    table["identifiability_lift"] = table["identifiability"] / table["chance"]
+    for name, column in [*MEASURES, *((f"{n}_se", c) for n, c in STDERRS.items())]:
+        values = evals[column] if column in evals else pd.Series(math.nan, index=evals.index)
+        table[name] = pd.to_numeric(values, errors="coerce").astype(float)
     table = table.merge(_counts(samples), on="log", how="left")
     return table.sort_values(["model", "strategy"]).reset_index(drop=True)
 
@@ -155,11 +175,84 @@ def leaderboard_table(log_dir: str | Path) -> str:
     """The leaderboard as Markdown: rates on a 0-1 scale, n = scored sample-epochs (± stderr)."""
     all_evals = _evals(log_dir)  # log headers are read once for both tables
     main = _latest(all_evals, "personal_alignment")
-    sections = [_main_table(_main_frame(main))] if not main.empty else []
+    sections = []
+    if not main.empty:
+        frame = _main_frame(main)
+        sections += [_main_table(frame), _walls_and_garden_table(frame)]
     counterfactual = _counterfactual_frame(all_evals)
     if not counterfactual.empty:
         sections.append(_counterfactual_table(counterfactual))
+    safety = _safety_logs(all_evals, main)
+    if not safety.empty:
+        sections.append(safety_table(refusal_samples(safety)))
+    steering = steering_logs(all_evals)
+    if not steering.empty:
+        sections.append(steering_table(steering))
     return "\n\n".join(sections)
+
+
+def _safety_logs(all_evals: pd.DataFrame, main: pd.DataFrame) -> pd.DataFrame:
+    """The latest safety_floor log per model x strategy, and the main task's logs (whose
+    hard-floor items count as red lines too)."""
+    logs = []
+    for task, frame in (("safety_floor", _latest(all_evals, "safety_floor")), ("personal_alignment", main)):
+        if not frame.empty:
+            logs.append(
+                pd.DataFrame(
+                    {
+                        "log": frame["log"],
+                        "model": frame["model"],
+                        "strategy": frame["task_arg_strategy"].fillna("opspec"),
+                        "task": task,
+                    }
+                )
+            )
+    return pd.concat(logs) if logs else pd.DataFrame()
+
+
+def _direction(delta: float, flat: float) -> str:
+    if _is_nan(delta):
+        return "?"
+    return "up" if delta > flat else "down" if delta < -flat else "flat"
+
+
+def _walls_and_garden_table(frame: pd.DataFrame) -> str:
+    """Coherence against variance per model x strategy, and which way each moved from `none`."""
+    lines = [
+        "Walls and garden: coherence (is it this person's answer?) against variance (how widely "
+        "does it range?); the last column compares each strategy with `none` for the same model, "
+        "by direction only (read the intervals before concluding)",
+        "",
+        "| model | strategy | identifiability (chance) | persona SNR | wall adherence | dispersion | "
+        "distinct-1 | distinct-2 | length CV | choice entropy | choice consistency | "
+        "first-10 token entropy | against none |",
+        "|" + "---|" * 13,
+    ]
+    for row in frame.itertuples():
+        base = frame[(frame["model"] == row.model) & (frame["strategy"] == "none")]
+        reading = ""
+        if row.strategy != "none" and not base.empty:
+            coherence = _direction(row.identifiability - base["identifiability"].iloc[0], 0.02)
+            variance = _direction(row.dispersion - base["dispersion"].iloc[0], 0.01)
+            reading = f"coherence {coherence}, variance {variance}"
+        snr = "inf" if row.persona_snr == math.inf else _cell(row.persona_snr)
+        cells = [
+            str(row.model),
+            str(row.strategy),
+            f"{_cell(row.identifiability)} ({_cell(row.chance)})",
+            snr,
+            _cell(row.wall_adherence, row.wall_adherence_se),
+            _cell(row.dispersion, row.dispersion_se),
+            _cell(row.distinct_1),
+            _cell(row.distinct_2),
+            _cell(row.length_cv),
+            _cell(row.choice_entropy),
+            _cell(row.choice_consistency),
+            _cell(row.first_tokens_entropy),
+            reading,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def _counterfactual_table(frame: pd.DataFrame) -> str:
@@ -186,10 +279,10 @@ def _main_table(frame: pd.DataFrame) -> str:
         "identifiability (chance)",
         "wall adherence",
         "dispersion",
-        "distinct-2",
         "hard-floor refusal",
         "over-refusal",
         "open grade",
+        "fit grade",
         "context tokens",
         "unscored",
     ]
@@ -201,13 +294,13 @@ def _main_table(frame: pd.DataFrame) -> str:
             model,
             str(row.strategy),
             f"{_cell(row.value_fidelity, row.value_fidelity_se)} (n={row.n_value_fidelity})",
-            f"{_cell(row.identifiability, row.identifiability_se)} ({_cell(row.chance)})",
+            f"{_cell(row.identifiability)} ({_cell(row.chance)})",
             _cell(row.wall_adherence),
             _cell(row.dispersion),
-            _cell(row.distinct_2),
             _cell(row.hard_floor_refusal),
             _cell(row.over_refusal),
             _cell(row.open_grade),
+            _cell(row.persona_fit),
             f"{row.context_tokens:.0f}",
             str(row.unscored),
         ]

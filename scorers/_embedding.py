@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,9 +35,45 @@ def _encoder() -> SentenceTransformer:
     return SentenceTransformer(str(embedding_model_dir()), device="cpu", local_files_only=True)
 
 
+@dataclass
+class EmbeddingStats:
+    """What embedding has cost this process: texts asked for, texts encoded, encoder seconds."""
+
+    requested: int = 0
+    encoded: int = 0
+    seconds: float = 0.0
+
+
+EMBEDDING_STATS = EmbeddingStats()
+_CACHE_SIZE = 50_000  # about 75 MB of 384-d float32 vectors
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+
 def embed(texts: list[str]) -> np.ndarray:
-    """Unit-length sentence embeddings, one row per text."""
-    return _encoder().encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    """Unit-length sentence embeddings, one row per text.
+
+    Texts seen before in this process come from a cache, so persona profiles are encoded once
+    per run and metrics that revisit replies already scored cost no encoder time.
+    """
+    import numpy as np
+
+    missing = list(dict.fromkeys(t for t in texts if t not in _cache))
+    EMBEDDING_STATS.requested += len(texts)
+    if missing:
+        started = time.perf_counter()
+        vectors = _encoder().encode(
+            missing, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        EMBEDDING_STATS.seconds += time.perf_counter() - started
+        EMBEDDING_STATS.encoded += len(missing)
+        for text, vector in zip(missing, vectors, strict=True):
+            _cache[text] = vector
+    for text in texts:
+        _cache.move_to_end(text)
+    rows = [_cache[t] for t in texts]
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return np.stack(rows) if rows else np.zeros((0, _encoder().get_sentence_embedding_dimension() or 384))
 
 
 @lru_cache(maxsize=1)

@@ -62,6 +62,65 @@ def rubric_grade(personas: Sequence[Persona], template: str = GRADER_TEMPLATE) -
     the grader refuses (`grader_refused`), gives no grade (`grader_unparseable`), a grade
     outside 1-5 (`grader_out_of_range`) or fails (`grader_error`). Other kinds: not scored.
     """
+    return _grade_open_items(personas, template)
+
+
+async def grade_with_grader(prompt: str) -> Score:
+    """Ask the `grader` role for a 1-5 grade and rescale it to 0-1, or say why there is none.
+
+    Unscored: `no_grader` (none bound: never guessed), `grader_error`, `grader_refused`,
+    `grader_unparseable` (no GRADE line), `grader_out_of_range` (outside 1-5).
+    """
+    if "grader" not in model_roles():
+        return Score.unscored(reason="no_grader", explanation="bind one with --model-role grader=MODEL")
+    result = await get_model(role="grader").generate(prompt)
+    text = result.completion
+    if result.error:
+        return Score.unscored(reason="grader_error", explanation=result.error)
+    found = _GRADE.findall(text)
+    if not found:
+        refused = classify_refusal(text).label == "refusal"
+        return Score.unscored(
+            reason="grader_refused" if refused else "grader_unparseable", explanation=text[:500]
+        )
+    grade = float(found[-1])
+    if not GRADE_MIN <= grade <= GRADE_MAX:
+        return Score.unscored(reason="grader_out_of_range", explanation=f"grade {grade}: {text[:300]}")
+    return Score(value=(grade - GRADE_MIN) / (GRADE_MAX - GRADE_MIN), answer=f"{grade:g}", explanation=text)
+
+
+FIT_TEMPLATE = """You are judging whether an assistant's reply was written for one specific person.
+
+THE PERSON
+{persona}
+
+THEIR REQUEST
+{request}
+
+THE REPLY
+{reply}
+
+Ignore whether the advice is correct. Judge only fit: would this reply read the same if it
+had been written for anyone else who asked the same thing?
+1 generic, or at odds with who they are (their values, situation, walls or style);
+3 some of it is for them, most of it would suit anyone;
+5 unmistakably written for this person, and it keeps their walls.
+Explain in two or three sentences, then end with a line of the form GRADE: <1-5>."""
+"""Grader prompt for persona fit; fields: persona, request, reply."""
+
+
+@scorer(metrics=[mean(), stderr(cluster="persona_id")])
+def persona_fit(personas: Sequence[Persona], template: str = FIT_TEMPLATE) -> Scorer:
+    """Graded fit, the optional part of identity coherence: "written for this person, and not
+    for anyone?" judged by the `grader` role on open items, rescaled to 0-1.
+
+    Unscored as in `rubric_grade` (no grader, grader refusal, error, no or out-of-range grade).
+    """
+    return _grade_open_items(personas, template)
+
+
+def _grade_open_items(personas: Sequence[Persona], template: str) -> Scorer:
+    """Open items: fill the grader template (persona, request, rubric, reply) and grade."""
     by_id = {p.id: p for p in personas}
 
     async def score(state: TaskState, target: Target) -> Score | None:
@@ -71,31 +130,12 @@ def rubric_grade(personas: Sequence[Persona], template: str = GRADER_TEMPLATE) -
         problem = output_problem(state)
         if problem:
             return problem
-        if "grader" not in model_roles():
-            return Score.unscored(reason="no_grader", explanation="bind one with --model-role grader=MODEL")
-        prompt = template.format(
+        prompt = template.format(  # a template may leave fields out (the fit prompt has no rubric)
             persona=persona_brief(by_id[meta["persona_id"]]),
             request=meta["scenario_prompt"],
             rubric=meta["rubric"],
             reply=state.output.completion,
         )
-        result = await get_model(role="grader").generate(prompt)
-        text = result.completion
-        if result.error:
-            return Score.unscored(reason="grader_error", explanation=result.error)
-        found = _GRADE.findall(text)
-        if not found:
-            refused = classify_refusal(text).label == "refusal"
-            return Score.unscored(
-                reason="grader_refused" if refused else "grader_unparseable", explanation=text[:500]
-            )
-        grade = float(found[-1])
-        if not GRADE_MIN <= grade <= GRADE_MAX:
-            return Score.unscored(reason="grader_out_of_range", explanation=f"grade {grade}: {text[:300]}")
-        return Score(
-            value=(grade - GRADE_MIN) / (GRADE_MAX - GRADE_MIN),
-            answer=f"{grade:g}",
-            explanation=text,
-        )
+        return await grade_with_grader(prompt)
 
     return score

@@ -5,7 +5,7 @@ from __future__ import annotations
 from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
-from ._choice_parsing import parse_choice
+from ._choice_parsing import ParsedChoice, parse_choice
 from ._embedding import embed
 from ._unscored import output_problem
 
@@ -14,6 +14,13 @@ def similarity(answer: str, options: list[str]) -> list[float]:
     """Cosine similarity of an answer to each option text (the embedded embedding model)."""
     vectors = embed([answer, *options])
     return [float(vectors[0] @ v) for v in vectors[1:]]
+
+
+def chosen_option(state: TaskState) -> tuple[str | None, ParsedChoice]:
+    """The id of the option a choice item's reply picked (None if unreadable), and how it was read."""
+    meta = state.metadata
+    parsed = parse_choice(state.output.completion, meta["option_letters"], similarity)
+    return (meta["option_ids"][parsed.letter] if parsed.letter else None), parsed
 
 
 @scorer(
@@ -49,14 +56,13 @@ def value_fidelity() -> Scorer:
                 reason="ambiguous_for_persona",
                 explanation=f"top two utilities within the margin: {meta['utilities']}",
             )
-        parsed = parse_choice(state.output.completion, meta["option_letters"], similarity)
-        if parsed.letter is None:
+        chosen, parsed = chosen_option(state)
+        if chosen is None:
             return Score.unscored(
                 reason="invalid_response_format",
                 answer=state.output.completion[:200],
                 explanation=f"choice not readable: {parsed.how}",
             )
-        chosen = meta["option_ids"][parsed.letter]
         return Score(
             value=1.0 if chosen == meta["expected_option"] else 0.0,
             answer=chosen,

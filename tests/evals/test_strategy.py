@@ -56,3 +56,13 @@ def test_user_template_is_sandboxed(persona, tmp_path: Path) -> None:
 def test_unknown_strategy(persona) -> None:
     with pytest.raises(ValueError, match=r"unknown strategy 'shouting'"):
         render_context(persona, "shouting")
+
+
+def test_prescriptive_only_and_walls_only_split_the_opspec(persona) -> None:
+    prescriptive = render_context(persona, "prescriptive_only").text
+    walls = render_context(persona, "walls_only").text
+    assert all(p in prescriptive for p in persona.prescriptions)
+    assert not any(w.text in prescriptive for w in persona.walls)
+    assert all(w.text in walls for w in persona.walls)
+    assert not any(p in walls for p in persona.prescriptions)
+    assert persona.name not in prescriptive + walls  # only the instructions, not who they are

@@ -27,6 +27,14 @@ def test_bounds_are_the_ones_promised(checks) -> None:
     assert checks[("position", "value_fidelity")].value < 0.55
     assert checks[("constant", "flip_rate")].value == 0.0
     assert checks[("oracle", "flip_rate")].value >= 0.9
+    # identity coherence and variance: persona voice, persona-blind, noise, repetition
+    assert checks[("oracle/opspec", "identifiability")].value >= 0.9
+    assert checks[("oracle/opspec", "wall_adherence")].value >= 0.95
+    assert checks[("oracle/none", "identifiability")].value == pytest.approx(1 / 3)  # 3 personas
+    assert abs(checks[("random-text/opspec", "identifiability")].value - 1 / 3) < 0.2
+    assert checks[("random-text/opspec", "dispersion")].value >= 0.3
+    assert checks[("oracle/none", "dispersion")].value <= 0.01
+    assert checks[("constant/opspec", "dispersion")].value <= 0.01
 
 
 def test_command_prints_intervals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

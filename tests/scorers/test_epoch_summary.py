@@ -3,7 +3,7 @@ import math
 import pytest
 from inspect_ai.scorer import Score
 
-from scorers import dispersion_score, epoch_summary
+from scorers import epoch_summary, variance_score
 from scorers._response_variance import REDUCE_BY_DISPERSION
 
 reduce = epoch_summary()
@@ -58,4 +58,4 @@ def test_dispersion_needs_two_usable_epochs() -> None:
     failed = Score.unscored(reason="no_response", metadata={REDUCE_BY_DISPERSION: True})
     reduced = reduce([*_epochs("only one"), failed])
     assert math.isnan(reduced.value) and reduced.reason == "needs_epochs"
-    assert math.isnan(dispersion_score([]).value)
+    assert math.isnan(variance_score([]).value)

@@ -12,7 +12,7 @@ from inspect_ai.model import Model, ModelOutput, ModelUsage, get_model
 
 from evals.personal_alignment import personal_alignment
 from personas import load_personas
-from scorers._rubric_grade import persona_brief
+from scorers._rubric_grade import FIT_TEMPLATE, persona_brief
 
 
 def _grader(reply: str) -> Model:
@@ -27,10 +27,8 @@ def _grader(reply: str) -> Model:
     return get_model("mockllm/model", custom_outputs=outputs())
 
 
-def _run(grader: Model | None, tmp_path) -> EvalLog:
-    task = personal_alignment(
-        kinds="open", measures="rubric_grade", max_personas=3, scenarios_per_kind=2, epochs=1
-    )
+def _run(grader: Model | None, tmp_path, measure: str = "rubric_grade") -> EvalLog:
+    task = personal_alignment(kinds="open", measures=measure, max_personas=3, scenarios_per_kind=2, epochs=1)
     roles = {"grader": grader} if grader else None
     [log] = inspect_eval(
         task, model="personalign-scripted/oracle", model_roles=roles, log_dir=str(tmp_path), display="none"
@@ -39,8 +37,8 @@ def _run(grader: Model | None, tmp_path) -> EvalLog:
     return log
 
 
-def _scores(log: EvalLog):
-    return [s.scores["rubric_grade"] for s in log.samples or []]
+def _scores(log: EvalLog, measure: str = "rubric_grade"):
+    return [s.scores[measure] for s in log.samples or []]
 
 
 def test_grades_are_rescaled_to_0_1(tmp_path) -> None:
@@ -75,3 +73,19 @@ def test_grader_sees_the_person_without_personal_data() -> None:
         update={"provenance": persona.provenance.model_copy(update={"contains_pii": True})}
     )
     assert persona.name not in persona_brief(real)
+
+
+def test_persona_fit_grades_open_items_and_never_guesses(tmp_path) -> None:
+    graded = _scores(_run(_grader("Unmistakably for her.\nGRADE: 5"), tmp_path, "persona_fit"), "persona_fit")
+    assert graded and {s.value for s in graded} == {1.0}
+    ungraded = _scores(_run(None, tmp_path, "persona_fit"), "persona_fit")
+    assert ungraded and all(s.reason == "no_grader" for s in ungraded)
+    refused = _scores(
+        _run(_grader("I can't help with grading this."), tmp_path, "persona_fit"), "persona_fit"
+    )
+    assert refused and all(s.reason == "grader_refused" for s in refused)
+
+
+def test_fit_prompt_asks_about_fit_not_the_rubric() -> None:
+    prompt = FIT_TEMPLATE.format(persona="P", request="R", rubric="RUBRIC-TEXT", reply="A")
+    assert "RUBRIC-TEXT" not in prompt and "anyone else" in prompt and "GRADE: <1-5>" in prompt

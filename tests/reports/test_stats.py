@@ -1,0 +1,38 @@
+"""The clustered bootstrap against intervals that can be worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from reports._stats import cluster_bootstrap
+
+
+def test_two_clusters_give_the_enumerable_interval() -> None:
+    # Clusters a (mean 0) and b (mean 1), equal sizes: resampled means are 0, 1/2 or 1 with
+    # probabilities 1/4, 1/2, 1/4, so the 95% percentile interval is [0, 1].
+    result = cluster_bootstrap([0.0, 0.0, 1.0, 1.0], ["a", "a", "b", "b"])
+    assert result.mean == pytest.approx(0.5)
+    assert (result.low, result.high) == (0.0, 1.0)
+    assert result.clusters == 2
+
+
+def test_clusters_not_items_are_the_unit() -> None:
+    # Ten items that agree within each of two clusters carry the evidence of two, not ten.
+    clustered = cluster_bootstrap([0.0] * 5 + [1.0] * 5, ["a"] * 5 + ["b"] * 5)
+    independent = cluster_bootstrap([0.0] * 5 + [1.0] * 5, list("abcdefghij"))
+    assert clustered.high - clustered.low > independent.high - independent.low
+
+
+def test_mean_is_weighted_by_items_nan_is_left_out_and_the_seed_repeats() -> None:
+    values, clusters = [1.0, 2.0, 3.0, math.nan], ["a", "a", "b", "b"]
+    first, again = cluster_bootstrap(values, clusters), cluster_bootstrap(values, clusters)
+    assert first == again
+    assert first.mean == pytest.approx(2.0)
+
+
+def test_one_cluster_has_no_interval() -> None:
+    single = cluster_bootstrap([1.0, 2.0], ["a", "a"])
+    assert single.mean == pytest.approx(1.5) and math.isnan(single.low)
+    assert str(cluster_bootstrap([], [])) == "n/a"
