@@ -129,8 +129,12 @@ def coherence_checks(logs: dict[str, EvalLog]) -> list[Check]:
             "constant/opspec": [("dispersion", dispersion, "<= 0.01", dispersion <= 0.01)],
         }[cell]
         for measure, value, target, passed in bounds:
+            # identifiability: a binomial interval over replies; the other measures have none here
+            spread = Z95 * math.sqrt(max(value * (1 - value), 0.0) / max(replies, 1))
             checks.append(
-                Check(cell, measure, value, half if measure == "identifiability" else 0.0, target, passed)
+                Check(
+                    cell, measure, value, spread if measure == "identifiability" else math.nan, target, passed
+                )
             )
     return checks
 
@@ -200,7 +204,7 @@ def validate_metrics(max_personas: int, epochs: int, pairs: int, log_dir: Path |
     click.echo(f"{'model':<19}{'measure':<16}{'value':>7}  {'95% interval':<17}{'target':<34}result")
     for c in checks:
         low, high = max(0.0, c.value - c.half_width), min(1.0, c.value + c.half_width)
-        interval = f"[{low:.3f}, {high:.3f}]"
+        interval = "" if math.isnan(c.half_width) else f"[{low:.3f}, {high:.3f}]"
         click.echo(
             f"{c.model:<19}{c.measure:<16}{c.value:>7.3f}  {interval:<17}{c.target:<34}"
             + ("ok" if c.passed else "FAIL")
