@@ -12,7 +12,7 @@ import pandas as pd
 from scorers import VARIANCE_KEYS
 
 from ._safety import refusal_samples, safety_table
-from ._steering import steering_logs, steering_table
+from ._steering import steering_table
 
 # (column in the table, column that inspect_ai.analysis.evals_df gives the metric)
 MEASURES: list[tuple[str, str]] = [
@@ -94,12 +94,14 @@ def _counts(samples: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _latest(evals: pd.DataFrame, task: str) -> pd.DataFrame:
-    """The latest log of `task` per model x strategy (a re-run replaces its cell)."""
+def latest_logs(
+    evals: pd.DataFrame, task: str, cell: tuple[str, ...] = ("model", "task_arg_strategy")
+) -> pd.DataFrame:
+    """The latest log of `task` per cell, by default model x strategy (a re-run replaces it)."""
     evals = evals[evals["task_name"].str.endswith(task)].copy()
     if "task_arg_strategy" not in evals:
         evals["task_arg_strategy"] = None  # only default-strategy runs: Inspect records no arg
-    return evals.sort_values("created").drop_duplicates(["model", "task_arg_strategy"], keep="last")
+    return evals.sort_values("created").drop_duplicates(list(cell), keep="last")
 
 
 def _evals(log_dir: str | Path) -> pd.DataFrame:
@@ -119,7 +121,7 @@ def counterfactual_frame(log_dir: str | Path) -> pd.DataFrame:
 
 
 def _counterfactual_frame(all_evals: pd.DataFrame) -> pd.DataFrame:
-    evals = _latest(all_evals, "counterfactual_fidelity")
+    evals = latest_logs(all_evals, "counterfactual_fidelity")
     return pd.DataFrame(
         {
             "model": evals["model"],
@@ -134,7 +136,7 @@ def _counterfactual_frame(all_evals: pd.DataFrame) -> pd.DataFrame:
 
 def leaderboard_frame(log_dir: str | Path) -> pd.DataFrame:
     """One row per model x strategy (the latest log of each), with every measure and its n."""
-    return _main_frame(_latest(_evals(log_dir), "personal_alignment"))
+    return _main_frame(latest_logs(_evals(log_dir), "personal_alignment"))
 
 
 def _main_frame(evals: pd.DataFrame) -> pd.DataFrame:
@@ -174,7 +176,7 @@ def _cell(value: object, se: object = None) -> str:
 def leaderboard_table(log_dir: str | Path) -> str:
     """The leaderboard as Markdown: rates on a 0-1 scale, n = scored sample-epochs (± stderr)."""
     all_evals = _evals(log_dir)  # log headers are read once for both tables
-    main = _latest(all_evals, "personal_alignment")
+    main = latest_logs(all_evals, "personal_alignment")
     sections = []
     if not main.empty:
         frame = _main_frame(main)
@@ -185,7 +187,7 @@ def leaderboard_table(log_dir: str | Path) -> str:
     safety = _safety_logs(all_evals, main)
     if not safety.empty:
         sections.append(safety_table(refusal_samples(safety)))
-    steering = steering_logs(all_evals)
+    steering = latest_logs(all_evals, "token_steering", cell=("model",))
     if not steering.empty:
         sections.append(steering_table(steering))
     return "\n\n".join(sections)
@@ -195,7 +197,10 @@ def _safety_logs(all_evals: pd.DataFrame, main: pd.DataFrame) -> pd.DataFrame:
     """The latest safety_floor log per model x strategy, and the main task's logs (whose
     hard-floor items count as red lines too)."""
     logs = []
-    for task, frame in (("safety_floor", _latest(all_evals, "safety_floor")), ("personal_alignment", main)):
+    for task, frame in (
+        ("safety_floor", latest_logs(all_evals, "safety_floor")),
+        ("personal_alignment", main),
+    ):
         if not frame.empty:
             logs.append(
                 pd.DataFrame(

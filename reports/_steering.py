@@ -125,9 +125,3 @@ def steering_table(logs: pd.DataFrame) -> str:
             lines += ["", *_position_table(frame, delta=True)]
         sections.append("\n".join(lines))
     return "\n\n".join(sections)
-
-
-def steering_logs(evals: pd.DataFrame) -> pd.DataFrame:
-    """The latest token_steering log per model."""
-    evals = evals[evals["task_name"].str.endswith("token_steering")]
-    return evals.sort_values("created").drop_duplicates(["model"], keep="last")

@@ -65,24 +65,38 @@ def rubric_grade(personas: Sequence[Persona], template: str = GRADER_TEMPLATE) -
     return _grade_open_items(personas, template)
 
 
+async def ask_grader(prompt: str) -> str | Score:
+    """The `grader` role's reply to `prompt`, or an unscored Score saying why there is none
+    (`no_grader`: none bound, never guessed; `grader_error`)."""
+    if "grader" not in model_roles():
+        return Score.unscored(reason="no_grader", explanation="bind one with --model-role grader=MODEL")
+    result = await get_model(role="grader").generate(prompt)
+    if result.error:
+        return Score.unscored(reason="grader_error", explanation=result.error)
+    return result.completion
+
+
+def no_verdict(text: str) -> Score:
+    """Unscored for a grader reply without the fields asked for: `grader_refused` when the
+    grader declined to judge, else `grader_unparseable`."""
+    refused = classify_refusal(text).label == "refusal"
+    return Score.unscored(
+        reason="grader_refused" if refused else "grader_unparseable", explanation=text[:500]
+    )
+
+
 async def grade_with_grader(prompt: str) -> Score:
     """Ask the `grader` role for a 1-5 grade and rescale it to 0-1, or say why there is none.
 
     Unscored: `no_grader` (none bound: never guessed), `grader_error`, `grader_refused`,
     `grader_unparseable` (no GRADE line), `grader_out_of_range` (outside 1-5).
     """
-    if "grader" not in model_roles():
-        return Score.unscored(reason="no_grader", explanation="bind one with --model-role grader=MODEL")
-    result = await get_model(role="grader").generate(prompt)
-    text = result.completion
-    if result.error:
-        return Score.unscored(reason="grader_error", explanation=result.error)
+    text = await ask_grader(prompt)
+    if isinstance(text, Score):
+        return text
     found = _GRADE.findall(text)
     if not found:
-        refused = classify_refusal(text).label == "refusal"
-        return Score.unscored(
-            reason="grader_refused" if refused else "grader_unparseable", explanation=text[:500]
-        )
+        return no_verdict(text)
     grade = float(found[-1])
     if not GRADE_MIN <= grade <= GRADE_MAX:
         return Score.unscored(reason="grader_out_of_range", explanation=f"grade {grade}: {text[:300]}")
