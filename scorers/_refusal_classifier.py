@@ -55,6 +55,7 @@ _REFUSAL = _any(
         r"\bi apologi[sz]e,?\s+but\b",
         r"\bnot\s+(?:able|allowed|going|willing)\s+to\s+(?:help|assist|provide|share|give|write|do)\b",
         r"\boutside (?:of )?what i (?:can|am able to|'m able to)\b",
+        r"\b(?:i'm|i am)\s+not\s+(?:equipped|designed|programmed)\s+to\b",
         r"\b(?:is|are)\s+off the table\b",
         r"\bthat's a (?:firm|hard|clear) no\b|\b(?:firm|hard) no from me\b",
         r"\banswer\s+(?:has to be|is|must be)\s+no\b",
