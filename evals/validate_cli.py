@@ -83,10 +83,13 @@ def counterfactual_checks(logs: dict[str, EvalLog]) -> list[Check]:
 
 def _identity_metric(log: EvalLog, metric: str) -> float:
     assert log.results is not None
+    # An installed (not editable) suite logs dict-metric keys with the package: "scorers/<key>".
     return next(
-        s.metrics[metric].value
+        value.value
         for s in log.results.scores
-        if s.name == "identifiability" and metric in s.metrics
+        if s.name == "identifiability"
+        for key, value in s.metrics.items()
+        if key.split("/")[-1] == metric
     )
 
 

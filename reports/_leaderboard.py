@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -112,7 +113,16 @@ def _evals(log_dir: str | Path) -> pd.DataFrame:
         evals = evals_df(str(log_dir), quiet=True)
     if evals.empty:
         raise FileNotFoundError(f"no Inspect logs in {log_dir}")
-    return evals
+    return evals.rename(columns=without_package)
+
+
+def without_package(column: str) -> str:
+    """An evals_df column without a metric's package namespace.
+
+    When the suite is installed as a package (not editable), Inspect names the keys of a
+    dict-valued metric with it: "score_identifiability_scorers/contrastive_top1".
+    """
+    return re.sub(r"^(score_[a-z0-9_]+?_)[a-z0-9_]+/", r"\1", column)
 
 
 def counterfactual_frame(log_dir: str | Path) -> pd.DataFrame:

@@ -124,3 +124,16 @@ def test_leaderboard_reads_logs_from_two_strategies(tmp_path: Path) -> None:
     assert "unscored no_response" in result.output
     missing = CliRunner().invoke(cli, ["leaderboard", str(tmp_path / "nothing")])
     assert missing.exit_code != 0
+
+
+def test_leaderboard_reads_metric_names_of_an_installed_suite() -> None:
+    from reports._leaderboard import without_package
+
+    assert (
+        without_package("score_identifiability_scorers/contrastive_top1")
+        == "score_identifiability_contrastive_top1"
+    )
+    assert (
+        without_package("score_identifiability_contrastive_top1") == "score_identifiability_contrastive_top1"
+    )
+    assert without_package("score_refusal_hard_floor_refusal_rate") == "score_refusal_hard_floor_refusal_rate"
