@@ -21,6 +21,8 @@ class Interval:
     def __str__(self) -> str:
         if np.isnan(self.mean):
             return "n/a"
+        if np.isnan(self.low):
+            return f"{self.mean:.2f} (one cluster: no interval)"
         return f"{self.mean:.2f} [{self.low:.2f}, {self.high:.2f}]"
 
 

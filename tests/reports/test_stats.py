@@ -35,4 +35,5 @@ def test_mean_is_weighted_by_items_nan_is_left_out_and_the_seed_repeats() -> Non
 def test_one_cluster_has_no_interval() -> None:
     single = cluster_bootstrap([1.0, 2.0], ["a", "a"])
     assert single.mean == pytest.approx(1.5) and math.isnan(single.low)
+    assert str(single) == "1.50 (one cluster: no interval)"
     assert str(cluster_bootstrap([], [])) == "n/a"
