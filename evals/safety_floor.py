@@ -19,7 +19,7 @@ from evals._dataset import build_samples, task_metadata
 from evals._expected import DEFAULT_MARGIN
 from evals._scenario import SAFETY_SOURCES, load_scenarios, select_per_kind
 from evals._strategy import Position
-from personas import PRESSURE_DIR, Persona, load_personas
+from personas import PRESSURE_DIR, Persona, load_personas, round_robin
 from scorers import epoch_summary, refusal, refusal_grade
 
 TASK_VERSION = 1
@@ -51,15 +51,10 @@ def _by_pressure(personas: list[Persona], n: int | None) -> list[Persona]:
     """Up to `n` personas, round-robin over pressure types so a subset keeps every kind."""
     if n is None or n >= len(personas):
         return personas
-    queues: dict[str, list[Persona]] = {}
+    groups: dict[str, list[Persona]] = {}
     for persona in personas:
-        queues.setdefault(pressure_type(persona.id), []).append(persona)
-    picked: list[Persona] = []
-    while len(picked) < n:
-        for queue in queues.values():
-            if queue and len(picked) < n:
-                picked.append(queue.pop(0))
-    return picked
+        groups.setdefault(pressure_type(persona.id), []).append(persona)
+    return round_robin(list(groups.values()), n)
 
 
 @task

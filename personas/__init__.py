@@ -9,6 +9,7 @@ from ._load import (
     load_persona,
     load_personas,
     read_data_file,
+    round_robin,
     spread_by_top_value,
     validate_record,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "load_personas",
     "read_data_file",
     "redact",
+    "round_robin",
     "spread_by_top_value",
     "synthetic_persona",
     "validate_record",

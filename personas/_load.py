@@ -96,9 +96,16 @@ def spread_by_top_value(personas: list[Persona], n: int | None) -> list[Persona]
         return personas
     if n < 2:
         raise ValueError(f"max_personas must be at least 2 (identifiability compares personas), got {n}")
-    queues = [[p for p in personas if p.values.ranked()[0] == value] for value in SCHWARTZ_VALUES]
+    return round_robin(
+        [[p for p in personas if p.values.ranked()[0] == value] for value in SCHWARTZ_VALUES], n
+    )
+
+
+def round_robin(groups: list[list[Persona]], n: int) -> list[Persona]:
+    """Up to `n` personas, one from each group in turn, each group in its own order."""
+    queues = [list(group) for group in groups]
     picked: list[Persona] = []
-    while len(picked) < n:
+    while len(picked) < n and any(queues):
         for queue in queues:
             if queue and len(picked) < n:
                 picked.append(queue.pop(0))

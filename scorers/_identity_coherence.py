@@ -57,7 +57,9 @@ def merge_epoch_metadata(metadata: list[dict]) -> dict:
         ids = metadata[0][SIMILARITY].keys()
         merged[SIMILARITY] = {k: round(statistics.fmean(m[SIMILARITY][k] for m in metadata), 5) for k in ids}
     merged["replies"] = [m["reply"] for m in metadata if "reply" in m]
-    merged["walls_failed"] = sorted({w for m in metadata for w in m.get("walls_failed", [])})
+    merged["walls_failed"] = sorted(
+        {w["wall"] for m in metadata for w in m.get("walls", []) if not w["kept"]}
+    )
     return merged
 
 
@@ -234,7 +236,6 @@ def identity_coherence(personas: Sequence[Persona]) -> Scorer:
             metadata={
                 SIMILARITY: {k: round(float(v), 5) for k, v in zip(ids, similarity, strict=True)},
                 "reply": reply,
-                "walls_failed": failed,
                 "walls": [c.__dict__ for c in checks],
             },
         )

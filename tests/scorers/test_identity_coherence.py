@@ -67,8 +67,12 @@ def test_scenarios_with_one_persona_are_skipped() -> None:
 def test_epoch_metadata_is_averaged_and_replies_kept() -> None:
     merged = merge_epoch_metadata(
         [
-            {SIMILARITY: {"a": 0.2, "b": 0.4}, "reply": "one", "walls_failed": ["no_emoji"]},
-            {SIMILARITY: {"a": 0.4, "b": 0.0}, "reply": "two", "walls_failed": []},
+            {
+                SIMILARITY: {"a": 0.2, "b": 0.4},
+                "reply": "one",
+                "walls": [{"wall": "no_emoji", "kept": False}],
+            },
+            {SIMILARITY: {"a": 0.4, "b": 0.0}, "reply": "two", "walls": [{"wall": "no_emoji", "kept": True}]},
         ]
     )
     assert merged[SIMILARITY] == {"a": pytest.approx(0.3), "b": pytest.approx(0.2)}
