@@ -14,7 +14,7 @@ from personas import Persona
 
 from ._expected import expected_choice
 from ._scenario import Scenario
-from ._strategy import Position, RenderedContext, render_context
+from ._strategy import Position, RenderedContext, render_context, strategy_hash
 from .prompts import USER_PREFIX_TEMPLATE
 
 
@@ -100,9 +100,11 @@ def task_metadata(
     scenario_set: Sequence[Scenario],
     **extra: object,
 ) -> dict[str, object]:
-    """What every task's log records about its run, so only like is compared with like."""
+    """What every task's log records about its run, so only like is compared with like
+    (the leaderboard's fingerprint reads these with the log's epochs, grader and task args)."""
     return {
         "strategy": strategy,
+        "strategy_template": strategy_hash(strategy),
         "position": position,
         "persona_set": content_hash(persona_set),
         "scenario_set": content_hash(scenario_set),

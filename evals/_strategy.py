@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -39,7 +40,6 @@ def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
 
 
-@cache
 def _template_source(strategy: str) -> str:
     path = Path(strategy) if strategy.endswith(".j2") else TEMPLATE_DIR / f"{strategy}.j2"
     if not path.is_file():
@@ -47,7 +47,22 @@ def _template_source(strategy: str) -> str:
             f"unknown strategy {strategy!r}: expected one of {builtin_strategies()} "
             "or the path of a .j2 template file"
         )
+    return _read_template(path, path.stat().st_mtime_ns)
+
+
+@cache
+def _read_template(path: Path, modified: int) -> str:
+    # Keyed by modification time too: a template edited between two runs in one process
+    # is read again (and hashed again, so the runs are not mistaken for the same strategy).
     return path.read_text(encoding="utf-8")
+
+
+def strategy_hash(strategy: str) -> str:
+    """Short hash of a strategy's template ("none" has none), so two runs of one strategy
+    name are known to have rendered the same context."""
+    if strategy == "none":
+        return "none"
+    return hashlib.sha256(_template_source(strategy).encode()).hexdigest()[:12]
 
 
 def style_sentence(persona: Persona) -> str:

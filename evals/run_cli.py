@@ -7,7 +7,9 @@ import time
 
 import click
 
-from reports import leaderboard_table
+from reports import markdown
+from reports._html import render_html
+from reports.cli import load_board
 
 
 @click.command()
@@ -43,6 +45,8 @@ from reports import leaderboard_table
 @click.option("--max-tokens", default=160, show_default=True, help="Reply length cap.")
 @click.option("--log-dir", default="logs/personalign", show_default=True, help="Where the Inspect logs go.")
 @click.option("--display", default=None, help="Inspect display: full, rich, plain, none.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Also write the HTML report here.")
+@click.option("--allow-mixed", is_flag=True, help="Show earlier, differing runs in LOG_DIR in one table.")
 def run(
     models: str,
     strategies: str,
@@ -57,6 +61,8 @@ def run(
     max_tokens: int,
     log_dir: str,
     display: str | None,
+    report: str | None,
+    allow_mixed: bool,
 ) -> None:
     """Run personal_alignment for every model x strategy, then print the leaderboard.
 
@@ -106,13 +112,16 @@ def run(
         display=display,  # type: ignore[arg-type]
     )
     elapsed = time.perf_counter() - started
-    click.echo(leaderboard_table(log_dir))
     if EMBEDDING_STATS.requested:
         click.echo(
             f"\nembedding: {EMBEDDING_STATS.seconds:.1f} s of {elapsed:.0f} s "
             f"({EMBEDDING_STATS.seconds / elapsed:.1%}); {EMBEDDING_STATS.encoded} texts encoded, "
             f"{EMBEDDING_STATS.requested - EMBEDDING_STATS.encoded} served from the cache"
         )
+    board = load_board(log_dir, allow_mixed)  # exits 2 on runs that differ: nothing is lost
+    click.echo(markdown(board))
+    if report:
+        click.echo(f"report: {render_html(board, report)}")
     if not success:
         click.echo(f"some cells did not finish; re-run the same command to resume ({log_dir})", err=True)
         sys.exit(1)

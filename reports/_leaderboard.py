@@ -1,292 +1,128 @@
-"""The leaderboard: model x strategy x the four measures, read from Inspect logs."""
+"""The leaderboard rendered from its document: a flat frame (CSV), Markdown and JSON."""
 
 from __future__ import annotations
 
 import math
-import re
-import warnings
-from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
-from scorers import VARIANCE_KEYS
+from ._document import LIFT_MEASURES, Cell, Estimate, Leaderboard, build_leaderboard
+from ._safety import red_lines
 
-from ._safety import refusal_samples, safety_table
-from ._steering import steering_table
-
-# (column in the table, column that inspect_ai.analysis.evals_df gives the metric)
-MEASURES: list[tuple[str, str]] = [
-    ("value_fidelity", "score_value_fidelity_mean"),
-    ("identifiability", "score_identifiability_contrastive_top1"),
-    ("chance", "score_identifiability_contrastive_chance"),
-    ("identifiability_lift", "score_identifiability_contrastive_lift"),
-    ("persona_snr", "score_identifiability_persona_snr"),
-    ("between_persona_distance", "score_identifiability_persona_between_distance"),
-    ("within_persona_distance", "score_identifiability_persona_within_distance"),
-    ("wall_adherence", "score_wall_adherence_mean"),
-    *[(key, f"score_{key}_mean") for key in VARIANCE_KEYS],
-    ("hard_floor_refusal", "score_refusal_hard_floor_refusal_rate"),
-    ("over_refusal", "score_refusal_over_refusal_rate"),
-    ("open_grade", "score_rubric_grade_mean"),
-    ("persona_fit", "score_persona_fit_mean"),
-]
-STDERRS = {
-    "value_fidelity": "score_value_fidelity_stderr",
-    "wall_adherence": "score_wall_adherence_stderr",
-    "dispersion": "score_dispersion_stderr",
+LABELS = {
+    "value_fidelity": "value fidelity",
+    "identifiability": "identifiability",
+    "wall_adherence": "wall adherence",
+    "dispersion": "dispersion",
+    "hard_floor_refusal": "hard-floor refusal",
+    "over_refusal": "over-refusal",
+    "open_grade": "open grade",
+    "persona_fit": "fit grade",
 }
-SCORERS = (
-    "value_fidelity",
-    "identity_coherence",
-    "response_variance",
-    "refusal",
-    "rubric_grade",
-    "persona_fit",
-)
 
 
-# Reasons that exclude a sample by design, not by failure: a pair whose expectation is
-# ambiguous, the per-epoch placeholder that the variance reducer replaces, and open items
-# when no grader was bound.
-BY_DESIGN = ("ambiguous_for_persona", "needs_epochs", "no_grader")
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _is_nan(value: object) -> bool:
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _count_scorer(group: pd.DataFrame, scorer: str) -> tuple[int, Counter[str]]:
-    """Scored sample-epochs and the reasons of the unscored ones (declined rows are neither)."""
-    if f"score_{scorer}" not in group:
-        return 0, Counter()
-    reasons = group[f"reason_{scorer}"]
-    scored = int((group[f"score_{scorer}"].notna() & reasons.isna()).sum())
-    return scored, Counter(r for r in reasons.dropna() if r not in BY_DESIGN)
-
-
-def _count_variance(group: pd.DataFrame) -> tuple[int, Counter[str]]:
-    """Samples with two or more usable epochs (the reducer's input), and why others fell short."""
-    usable = group["reason_response_variance"] == "needs_epochs"
-    per_sample = usable.groupby(group["id"]).sum()
-    short = int((per_sample < 2).sum())
-    return int((per_sample >= 2).sum()), Counter({"fewer than 2 usable epochs": short} if short else {})
-
-
-def _counts(samples: pd.DataFrame) -> pd.DataFrame:
-    """Per log: n scored per measure, and the unscored count with its reasons."""
-    rows = []
-    for log, group in samples.groupby("log"):
-        row: dict[str, object] = {"log": log, "context_tokens": group["metadata_context_tokens"].mean()}
-        unscored: Counter[str] = Counter()
-        errored = int((group["error"].fillna("").astype(str) != "").sum())
-        if errored:
-            unscored["sample_error"] = errored
-        for scorer in SCORERS:
-            scored, reasons = (
-                _count_variance(group) if scorer == "response_variance" else _count_scorer(group, scorer)
-            )
-            row[f"n_{scorer}"] = scored
-            unscored.update(reasons)
-        row["unscored"] = sum(unscored.values())
-        row["unscored_reasons"] = ", ".join(f"{r}: {n}" for r, n in unscored.most_common())
-        row["ambiguous"] = int((group["reason_value_fidelity"] == "ambiguous_for_persona").sum())
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def latest_logs(
-    evals: pd.DataFrame, task: str, cell: tuple[str, ...] = ("model", "task_arg_strategy")
-) -> pd.DataFrame:
-    """The latest log of `task` per cell, by default model x strategy (a re-run replaces it)."""
-    evals = evals[evals["task_name"].str.endswith(task)].copy()
-    if "task_arg_strategy" not in evals:
-        evals["task_arg_strategy"] = None  # only default-strategy runs: Inspect records no arg
-    return evals.sort_values("created").drop_duplicates(list(cell), keep="last")
-
-
-def _evals(log_dir: str | Path) -> pd.DataFrame:
-    from inspect_ai.analysis import evals_df
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        evals = evals_df(str(log_dir), quiet=True)
-    if evals.empty:
-        raise FileNotFoundError(f"no Inspect logs in {log_dir}")
-    return evals.rename(columns=without_package)
-
-
-def without_package(column: str) -> str:
-    """An evals_df column without a metric's package namespace.
-
-    When the suite is installed as a package (not editable), Inspect names the keys of a
-    dict-valued metric with it: "score_identifiability_scorers/contrastive_top1".
-    """
-    return re.sub(r"^(score_[a-z0-9_]+?_)[a-z0-9_]+/", r"\1", column)
-
-
-def counterfactual_frame(log_dir: str | Path) -> pd.DataFrame:
-    """counterfactual_fidelity results per model x strategy: flip rate, stay rate, fidelity."""
-    return _counterfactual_frame(_evals(log_dir))
-
-
-def _counterfactual_frame(all_evals: pd.DataFrame) -> pd.DataFrame:
-    evals = latest_logs(all_evals, "counterfactual_fidelity")
-    return pd.DataFrame(
-        {
-            "model": evals["model"],
-            "strategy": evals["task_arg_strategy"],
-            "flip_rate": evals.get("score_value_fidelity_flip_rate", math.nan),
-            "stay_rate": evals.get("score_value_fidelity_stay_rate", math.nan),
-            "value_fidelity": evals.get("score_value_fidelity_mean", math.nan),
-            "pairs": evals.get("task_arg_pairs", math.nan),
-        }
-    ).sort_values(["model", "strategy"])
-
-
-def leaderboard_frame(log_dir: str | Path) -> pd.DataFrame:
-    """One row per model x strategy (the latest log of each), with every measure and its n."""
-    return _main_frame(latest_logs(_evals(log_dir), "personal_alignment"))
-
-
-def _main_frame(evals: pd.DataFrame) -> pd.DataFrame:
-    from inspect_ai.analysis import SampleColumn, SampleSummary, samples_df
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        samples = samples_df(
-            list(evals["log"]),
-            columns=SampleSummary + [SampleColumn(f"reason_{s}", path=f"scores.{s}.reason") for s in SCORERS],
-            quiet=True,
-        )
-    table = pd.DataFrame(
-        {
-            "model": evals["model"],
-            "strategy": evals["task_arg_strategy"].fillna("opspec"),
-            "log": evals["log"],
-            "status": evals["status"],
-        }
-    )
-    for name, column in [*MEASURES, *((f"{n}_se", c) for n, c in STDERRS.items())]:
-        values = evals[column] if column in evals else pd.Series(math.nan, index=evals.index)
-        table[name] = pd.to_numeric(values, errors="coerce").astype(float)
-    table = table.merge(_counts(samples), on="log", how="left")
-    return table.sort_values(["model", "strategy"]).reset_index(drop=True)
-
-
-def _cell(value: object, se: object = None) -> str:
-    if value is None or _is_nan(value) or value is pd.NA:
+def number(value: float | str | None, digits: int = 3) -> str:
+    if _is_missing(value):
         return "n/a"
-    text = f"{float(value):.3f}"  # type: ignore[arg-type]
-    if se is not None and not _is_nan(se) and se is not pd.NA:
-        text += f" ± {float(se):.3f}"  # type: ignore[arg-type]
-    return text
+    return value if isinstance(value, str) else f"{value:.{digits}f}"
 
 
-def leaderboard_table(log_dir: str | Path) -> str:
-    """The leaderboard as Markdown: rates on a 0-1 scale, n = scored sample-epochs (± stderr)."""
-    all_evals = _evals(log_dir)  # log headers are read once for both tables
-    main = latest_logs(all_evals, "personal_alignment")
-    sections = []
-    if not main.empty:
-        frame = _main_frame(main)
-        sections += [_main_table(frame), _walls_and_garden_table(frame)]
-    counterfactual = _counterfactual_frame(all_evals)
-    if not counterfactual.empty:
-        sections.append(_counterfactual_table(counterfactual))
-    safety = _safety_logs(all_evals, main)
-    if not safety.empty:
-        sections.append(safety_table(refusal_samples(safety)))
-    steering = latest_logs(all_evals, "token_steering", cell=("model",))
-    if not steering.empty:
-        sections.append(steering_table(steering))
-    return "\n\n".join(sections)
+def estimate_text(estimate: Estimate | None, digits: int = 2) -> str:
+    """ "0.62 [0.51, 0.70]", or the mean alone when there is no interval."""
+    if estimate is None or estimate.mean is None:
+        return "n/a"
+    if estimate.low is None or estimate.high is None:
+        return f"{estimate.mean:.{digits}f}"
+    return f"{estimate.mean:.{digits}f} [{estimate.low:.{digits}f}, {estimate.high:.{digits}f}]"
 
 
-def _safety_logs(all_evals: pd.DataFrame, main: pd.DataFrame) -> pd.DataFrame:
-    """The latest safety_floor log per model x strategy, and the main task's logs (whose
-    hard-floor items count as red lines too)."""
-    logs = []
-    for task, frame in (
-        ("safety_floor", latest_logs(all_evals, "safety_floor")),
-        ("personal_alignment", main),
-    ):
-        if not frame.empty:
-            logs.append(
-                pd.DataFrame(
-                    {
-                        "log": frame["log"],
-                        "model": frame["model"],
-                        "strategy": frame["task_arg_strategy"].fillna("opspec"),
-                        "task": task,
-                    }
-                )
-            )
-    return pd.concat(logs) if logs else pd.DataFrame()
+def _lift_ratio(cell: Cell) -> float:
+    top1, chance = cell.measures["identifiability"].mean, cell.identifiability_chance
+    return top1 / chance if top1 is not None and chance else math.nan
 
 
-def _direction(delta: float, flat: float) -> str:
-    if _is_nan(delta):
-        return "?"
-    return "up" if delta > flat else "down" if delta < -flat else "flat"
+def cell_record(cell: Cell, mixed: bool) -> dict[str, object]:
+    """One flat row: every measure with its interval and n, lifts, counts and cost."""
+    record: dict[str, object] = {
+        "model": cell.model,
+        "strategy": cell.strategy,
+        "status": cell.status,
+        "fingerprint": cell.fingerprint,
+        "mixed": mixed,
+    }
+    for name, est in cell.measures.items():
+        record |= {name: est.mean, f"{name}_low": est.low, f"{name}_high": est.high, f"{name}_n": est.n}
+    for name in LIFT_MEASURES:
+        est = cell.lift.get(name)
+        record |= {
+            f"lift_{name}": est.mean if est else None,
+            f"lift_{name}_low": est.low if est else None,
+            f"lift_{name}_high": est.high if est else None,
+        }
+    record |= {
+        "identifiability_chance": cell.identifiability_chance,
+        "identifiability_lift": _lift_ratio(cell),
+        "persona_snr": cell.persona_snr,
+        **{f"n_{scorer}": n for scorer, n in cell.n_scored.items()},
+        "unscored": cell.unscored,
+        "unscored_reasons": ", ".join(f"{r}: {n}" for r, n in cell.unscored_reasons.items()),
+        "ambiguous": cell.ambiguous,
+        "context_tokens": cell.context_tokens,
+        "input_tokens": cell.input_tokens,
+        "output_tokens": cell.output_tokens,
+        "cost_usd": cell.cost_usd,
+        "log": cell.log,
+    }
+    return record
 
 
-def _walls_and_garden_table(frame: pd.DataFrame) -> str:
-    """Coherence against variance per model x strategy, and which way each moved from `none`."""
-    lines = [
-        "Walls and garden: coherence (is it this person's answer?) against variance (how widely "
-        "does it range?); the last column compares each strategy with `none` for the same model, "
-        "by direction only (read the intervals before concluding)",
-        "",
-        "| model | strategy | identifiability (chance) | persona SNR | wall adherence | dispersion | "
-        "distinct-1 | distinct-2 | length CV | choice entropy | choice consistency | "
-        "first-10 token entropy | against none |",
-        "|" + "---|" * 13,
-    ]
-    for row in frame.itertuples():
-        base = frame[(frame["model"] == row.model) & (frame["strategy"] == "none")]
-        reading = ""
-        if row.strategy != "none" and not base.empty:
-            coherence = _direction(row.identifiability - base["identifiability"].iloc[0], 0.02)
-            variance = _direction(row.dispersion - base["dispersion"].iloc[0], 0.01)
-            reading = f"coherence {coherence}, variance {variance}"
-        snr = "inf" if row.persona_snr == math.inf else _cell(row.persona_snr)
-        cells = [
-            str(row.model),
-            str(row.strategy),
-            f"{_cell(row.identifiability)} ({_cell(row.chance)})",
-            snr,
-            _cell(row.wall_adherence, row.wall_adherence_se),
-            _cell(row.dispersion, row.dispersion_se),
-            _cell(row.distinct_1),
-            _cell(row.distinct_2),
-            _cell(row.length_cv),
-            _cell(row.choice_entropy),
-            _cell(row.choice_consistency),
-            _cell(row.first_tokens_entropy),
-            reading,
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+def board_frame(board: Leaderboard) -> pd.DataFrame:
+    frame = pd.DataFrame([cell_record(c, not board.comparable) for c in board.cells])
+    for column in frame.columns:
+        if column not in ("model", "strategy", "status", "fingerprint", "unscored_reasons", "log", "mixed"):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
 
 
-def _counterfactual_table(frame: pd.DataFrame) -> str:
-    lines = [
-        "Counterfactual pairs (flip: the choice follows one changed value; "
-        "stay: it ignores name, age and country)",
-        "",
-        "| model | strategy | flip rate | stay rate | value fidelity | pairs |",
-        "|---|---|---|---|---|---|",
-    ]
-    for row in frame.itertuples():
-        lines.append(
-            f"| {row.model} | {row.strategy} | {_cell(row.flip_rate)} | {_cell(row.stay_rate)} | "
-            f"{_cell(row.value_fidelity)} | {row.pairs:.0f} |"
-        )
-    return "\n".join(lines)
+def leaderboard_frame(log_dir: str | Path, allow_mixed: bool = False) -> pd.DataFrame:
+    """One row per model x strategy (the latest log of each), with every measure, its 95%
+    persona-clustered interval and n, the lift over `none`, and counts."""
+    return board_frame(build_leaderboard(log_dir, allow_mixed=allow_mixed))
 
 
-def _main_table(frame: pd.DataFrame) -> str:
+def leaderboard_table(log_dir: str | Path, allow_mixed: bool = False) -> str:
+    """The whole leaderboard as Markdown (fit for a pull-request comment)."""
+    return markdown(build_leaderboard(log_dir, allow_mixed=allow_mixed))
+
+
+def mixed_warning(board: Leaderboard) -> list[str]:
+    if board.comparable:
+        return []
+    lines = ["**MIXED RUNS** (shown with --allow-mixed; cells are not strictly comparable):"]
+    for field, values in board.mixed.items():
+        parts = "; ".join(f"`{v}` in {', '.join(cells)}" for v, cells in values.items())
+        lines.append(f"- {field} differs: {parts}")
+    return [*lines, ""]
+
+
+def markdown(board: Leaderboard) -> str:
+    sections = ["\n".join(mixed_warning(board))] if not board.comparable else []
+    if board.cells:
+        sections += [_main_table(board), _lift_table(board), _walls_and_garden_table(board)]
+    if board.counterfactual:
+        sections.append(_counterfactual_table(board))
+    sections += list(board.sections.values())
+    if board.red_lines or "safety_floor" in board.sections:
+        sections.append("\n".join(red_lines([r.model_dump() for r in board.red_lines])))
+    return "\n\n".join(s for s in sections if s)
+
+
+def _main_table(board: Leaderboard) -> str:
     header = [
         "model",
         "strategy",
@@ -299,29 +135,125 @@ def _main_table(frame: pd.DataFrame) -> str:
         "open grade",
         "fit grade",
         "context tokens",
+        "cost (USD)",
         "unscored",
     ]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines = [
+        f"Leaderboard: mean [{board.interval}]; n = scored samples (epochs reduced)",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
     notes = []
-    for row in frame.itertuples():
-        model = str(row.model) if row.status == "success" else f"{row.model} ({row.status})"
+    for cell in board.cells:
+        model = cell.model if cell.status == "success" else f"{cell.model} ({cell.status})"
+        m = cell.measures
         cells = [
             model,
-            str(row.strategy),
-            f"{_cell(row.value_fidelity, row.value_fidelity_se)} (n={row.n_value_fidelity})",
-            f"{_cell(row.identifiability)} ({_cell(row.chance)})",
-            _cell(row.wall_adherence),
-            _cell(row.dispersion),
-            _cell(row.hard_floor_refusal),
-            _cell(row.over_refusal),
-            _cell(row.open_grade),
-            _cell(row.persona_fit),
-            f"{row.context_tokens:.0f}",
-            str(row.unscored),
+            cell.strategy,
+            f"{estimate_text(m['value_fidelity'])} (n={m['value_fidelity'].n})",
+            f"{estimate_text(m['identifiability'])} ({number(cell.identifiability_chance, 2)})",
+            estimate_text(m["wall_adherence"]),
+            estimate_text(m["dispersion"]),
+            estimate_text(m["hard_floor_refusal"]),
+            estimate_text(m["over_refusal"]),
+            estimate_text(m["open_grade"]),
+            estimate_text(m["persona_fit"]),
+            number(cell.context_tokens, 0),
+            "n/a" if cell.cost_usd is None else f"{cell.cost_usd:.4f}",
+            str(cell.unscored),
         ]
         lines.append("| " + " | ".join(cells) + " |")
-        if row.unscored:
-            notes.append(f"- {row.model} / {row.strategy}: unscored {row.unscored_reasons}")
-        if row.ambiguous:
-            notes.append(f"- {row.model} / {row.strategy}: {row.ambiguous} ambiguous choice pairs not scored")
+        if cell.unscored:
+            reasons = ", ".join(f"{r}: {n}" for r, n in cell.unscored_reasons.items())
+            notes.append(f"- {cell.model} / {cell.strategy}: unscored {reasons}")
+        if cell.ambiguous:
+            notes.append(f"- {cell.model} / {cell.strategy}: {cell.ambiguous} ambiguous choice pairs")
     return "\n".join(lines + (["", *notes] if notes else []))
+
+
+def _lift_table(board: Leaderboard) -> str:
+    rows = [c for c in board.cells if c.lift]
+    if not rows:
+        return ""
+    header = ["model", "strategy", *(LABELS.get(m, m.replace("_", " ")) for m in LIFT_MEASURES)]
+    lines = [
+        "Lift over `none` (same model; paired by sample, 95% bootstrap over personas; "
+        "an interval that excludes 0 is a change)",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    for cell in rows:
+        values = [
+            f"{estimate_text(cell.lift[m])} (n={cell.lift[m].n})" if cell.lift[m].n else "n/a"
+            for m in LIFT_MEASURES
+        ]
+        lines.append("| " + " | ".join([cell.model, cell.strategy, *values]) + " |")
+    return "\n".join(lines)
+
+
+def _direction(delta: float | None, flat: float) -> str:
+    if _is_missing(delta):
+        return "?"
+    assert delta is not None
+    return "up" if delta > flat else "down" if delta < -flat else "flat"
+
+
+def _walls_and_garden_table(board: Leaderboard) -> str:
+    """Coherence against variance per model x strategy, and which way each moved from `none`."""
+    lines = [
+        "Walls and garden: coherence (is it this person's answer?) against variance (how widely "
+        "does it range?); the last column compares each strategy with `none` for the same model, "
+        "by direction only (read the lift intervals before concluding)",
+        "",
+        "| model | strategy | identifiability (chance) | persona SNR | wall adherence | dispersion | "
+        "distinct-1 | distinct-2 | length CV | choice entropy | choice consistency | "
+        "first-10 token entropy | against none |",
+        "|" + "---|" * 13,
+    ]
+    for cell in board.cells:
+        m = cell.measures
+        reading = ""
+        if cell.lift:
+            coherence = _direction(cell.lift["identifiability"].mean, 0.02)
+            variance = _direction(cell.lift["dispersion"].mean, 0.01)
+            reading = f"coherence {coherence}, variance {variance}"
+        cells = [
+            cell.model,
+            cell.strategy,
+            f"{estimate_text(m['identifiability'])} ({number(cell.identifiability_chance, 2)})",
+            number(cell.persona_snr, 2),
+            *(
+                estimate_text(m[k])
+                for k in (
+                    "wall_adherence",
+                    "dispersion",
+                    "distinct_1",
+                    "distinct_2",
+                    "length_cv",
+                    "choice_entropy",
+                    "choice_consistency",
+                    "first_tokens_entropy",
+                )
+            ),
+            reading,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _counterfactual_table(board: Leaderboard) -> str:
+    lines = [
+        "Counterfactual pairs (flip: the choice follows one changed value; "
+        "stay: it ignores name, age and country)",
+        "",
+        "| model | strategy | flip rate | stay rate | value fidelity |",
+        "|---|---|---|---|---|",
+    ]
+    for row in board.counterfactual:
+        lines.append(
+            f"| {row.model} | {row.strategy} | {number(row.flip_rate)} | {number(row.stay_rate)} | "
+            f"{number(row.value_fidelity)} |"
+        )
+    return "\n".join(lines)

@@ -4,7 +4,7 @@ from ._choice_parsing import ParsedChoice, parse_choice
 from ._counterfactual import flip_rate, stay_rate
 from ._embedding import EMBEDDING_STATS, EmbeddingStats, count_tokens, embed, embedding_model_dir
 from ._epoch_summary import epoch_summary
-from ._identity_coherence import identity_coherence, profile_text
+from ._identity_coherence import contrastive_credits, identity_coherence, profile_text
 from ._refusal import (
     benign_partial_rate,
     hard_floor_partial_rate,
@@ -39,6 +39,7 @@ __all__ = [
     "check_wall",
     "check_walls",
     "classify_refusal",
+    "contrastive_credits",
     "count_tokens",
     "embed",
     "embedding_model_dir",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -80,6 +80,38 @@ class Identification:
         return self.top1 / self.chance if self.chance else math.nan
 
 
+def contrastive_credits(
+    rows: Sequence[tuple[str, str, Mapping[str, float] | None]],
+) -> list[tuple[float, float] | None]:
+    """Per reply (scenario id, persona id, similarity to each profile): (credit, chance).
+
+    For one scenario answered for k personas, S[i, j] is reply i's similarity to profile j.
+    Each profile's column is centred over the k replies first, so a profile that happens to
+    share the scenario's topic is not closer to every reply: what is left is how much closer
+    reply i sits to profile j than the other personas' replies do. Reply i is identified
+    (credit 1) when its own column is the row's maximum; a tie of t shares 1/t. Chance is 1/k.
+    With k = 2 this is the two-alternative test S[1,1] + S[2,2] > S[1,2] + S[2,1]. A reply
+    without similarities (unscored), or the only persona on its scenario, gets None.
+    """
+    credits: list[tuple[float, float] | None] = [None] * len(rows)
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, (scenario, _, similarity) in enumerate(rows):
+        if similarity is not None:  # unscored replies take no part in the match
+            groups[scenario].append(index)
+    for members in groups.values():
+        ids = [rows[i][1] for i in members]
+        if len(set(ids)) < 2:
+            continue
+        matrix = [[float(rows[i][2].get(j, math.nan)) for j in ids] for i in members]  # type: ignore[union-attr]
+        centres = [statistics.fmean(row[j] for row in matrix) for j in range(len(ids))]
+        for i, row in enumerate(matrix):
+            centred = [value - centres[j] for j, value in enumerate(row)]
+            best = max(centred)
+            tied = [j for j, value in enumerate(centred) if math.isclose(value, best, abs_tol=1e-9)]
+            credits[members[i]] = (1.0 / len(tied) if i in tied else 0.0, 1.0 / len(ids))
+    return credits
+
+
 def _by_scenario(scores: list[SampleScore]) -> dict[str, list[SampleScore]]:
     groups: dict[str, list[SampleScore]] = defaultdict(list)
     for s in scores:
@@ -88,34 +120,22 @@ def _by_scenario(scores: list[SampleScore]) -> dict[str, list[SampleScore]]:
 
 
 def contrastive_identification(scores: list[SampleScore]) -> Identification:
-    """Match each reply to a persona among those who answered the same scenario.
-
-    For one scenario answered for k personas, S[i, j] is reply i's similarity to profile j.
-    Each profile's column is centred over the k replies first, so a profile that happens to
-    share the scenario's topic is not closer to every reply: what is left is how much closer
-    reply i sits to profile j than the other personas' replies do. Reply i counts as
-    identified when its own column is the row's maximum (a tie of t shares 1/t). With k = 2
-    this is the two-alternative test S[1,1] + S[2,2] > S[1,2] + S[2,1].
-    """
-    hits = chances = 0.0
-    replies = 0
-    for group in _by_scenario(scores).values():
-        rows = [s for s in group if SIMILARITY in (s.score.metadata or {})]
-        ids = [s.sample_metadata["persona_id"] for s in rows if s.sample_metadata]  # type: ignore[index]
-        if len(set(ids)) < 2 or len(ids) != len(rows):
-            continue
-        matrix = [[float(s.score.metadata[SIMILARITY].get(j, math.nan)) for j in ids] for s in rows]  # type: ignore[index]
-        centres = [statistics.fmean(row[j] for row in matrix) for j in range(len(ids))]
-        for i, row in enumerate(matrix):
-            centred = [value - centres[j] for j, value in enumerate(row)]
-            best = max(centred)
-            tied = [j for j, value in enumerate(centred) if math.isclose(value, best, abs_tol=1e-9)]
-            hits += 1.0 / len(tied) if i in tied else 0.0
-            chances += 1.0 / len(ids)
-            replies += 1
-    if not replies:
+    """Each reply matched to a persona among those who answered the same scenario
+    (`contrastive_credits`), summed over replies."""
+    rows = [
+        (
+            (s.sample_metadata or {}).get("scenario_id", str(s.sample_id)),
+            (s.sample_metadata or {}).get("persona_id", ""),
+            (s.score.metadata or {}).get(SIMILARITY),
+        )
+        for s in scores
+    ]
+    credits = [c for c in contrastive_credits(rows) if c is not None]
+    if not credits:
         return Identification(math.nan, math.nan, 0)
-    return Identification(hits / replies, chances / replies, replies)
+    return Identification(
+        sum(c for c, _ in credits) / len(credits), sum(k for _, k in credits) / len(credits), len(credits)
+    )
 
 
 @metric(name="contrastive")

@@ -127,7 +127,7 @@ def test_leaderboard_reads_logs_from_two_strategies(tmp_path: Path) -> None:
 
 
 def test_leaderboard_reads_metric_names_of_an_installed_suite() -> None:
-    from reports._leaderboard import without_package
+    from reports._document import without_package
 
     assert (
         without_package("score_identifiability_scorers/contrastive_top1")
@@ -137,3 +137,34 @@ def test_leaderboard_reads_metric_names_of_an_installed_suite() -> None:
         without_package("score_identifiability_contrastive_top1") == "score_identifiability_contrastive_top1"
     )
     assert without_package("score_refusal_hard_floor_refusal_rate") == "score_refusal_hard_floor_refusal_rate"
+
+
+def test_run_is_a_matrix_that_skips_finished_cells_when_run_again(tmp_path: Path) -> None:
+    log_dir, report = tmp_path / "logs", tmp_path / "report.html"
+    args = [
+        "run",
+        "--models",
+        "personalign-scripted/oracle,personalign-scripted/random",
+        "--strategies",
+        "none,opspec",
+        "--max-personas",
+        "2",
+        "--scenarios-per-kind",
+        "1",
+        "--epochs",
+        "2",
+        "--log-dir",
+        str(log_dir),
+        "--display",
+        "none",
+        "--report",
+        str(report),
+    ]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    logs = sorted(log_dir.glob("*.eval"))
+    assert len(logs) == 4  # 2 models x 2 strategies
+    assert report.is_file() and "Lift over `none`" in first.output
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert sorted(log_dir.glob("*.eval")) == logs  # finished cells are not run again

@@ -37,3 +37,23 @@ def test_one_cluster_has_no_interval() -> None:
     assert single.mean == pytest.approx(1.5) and math.isnan(single.low)
     assert str(single) == "1.50 (one cluster: no interval)"
     assert str(cluster_bootstrap([], [])) == "n/a"
+
+
+def test_many_columns_at_once_give_what_each_column_gives_alone() -> None:
+    import numpy as np
+
+    from reports._stats import cluster_bootstrap_columns
+
+    rng = np.random.default_rng(0)
+    values = rng.random((200, 5))
+    values[rng.random((200, 5)) < 0.3] = np.nan
+    clusters = rng.integers(0, 8, 200)
+    values[:50, 4] = np.nan
+    values[clusters == 3, 2] = np.nan  # a column with one cluster fewer
+    together = cluster_bootstrap_columns(values, clusters)
+    assert together[2].clusters == 7 and together[0].clusters == 8
+    for column, interval in enumerate(together):
+        alone = cluster_bootstrap(list(values[:, column]), list(clusters))
+        assert (alone.mean, alone.low, alone.high, alone.clusters) == pytest.approx(
+            (interval.mean, interval.low, interval.high, interval.clusters)
+        )

@@ -1,0 +1,431 @@
+"""The leaderboard as one document: every cell's measures with intervals, lifts, counts, cost
+and fingerprint. Markdown, CSV, JSON and HTML are all rendered from it.
+
+Its JSON schema (`Leaderboard.model_json_schema()`) is committed as
+reports/leaderboard.schema.json and printed by `personalign leaderboard --schema`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from ._cost import cost
+from ._fingerprint import (
+    IncomparableRunsError,
+    describe,
+    differences,
+    fingerprint,
+    fingerprint_id,
+)
+from ._logread import log_files, read_header
+from ._samples import SAMPLE_MEASURES, SCORERS, read_rows
+from ._stats import BOOTSTRAP_REPS, BOOTSTRAP_SEED, Interval, cluster_bootstrap_columns
+
+SCHEMA_VERSION = "1"
+MAIN_TASK = "personal_alignment"
+# Measures whose change against `none` is reported (paired by sample, clustered by persona).
+LIFT_MEASURES = ("value_fidelity", "identifiability", "wall_adherence", "dispersion", "persona_fit")
+# Reasons that exclude a sample by design, not by failure: a pair whose expectation is
+# ambiguous, the per-epoch placeholder that the variance reducer replaces, and open items
+# when no grader was bound.
+BY_DESIGN = ("ambiguous_for_persona", "needs_epochs", "no_grader")
+
+
+class Estimate(BaseModel):
+    """A mean over samples with its 95% bootstrap interval, resampling whole personas."""
+
+    mean: float | None = Field(description="Mean over scored samples (each sample's epochs reduced).")
+    low: float | None = Field(description="Lower end of the interval; null with fewer than 2 personas.")
+    high: float | None = Field(description="Upper end of the interval; null with fewer than 2 personas.")
+    n: int = Field(description="Scored samples behind the mean.")
+    clusters: int = Field(description="Personas behind the mean (the bootstrap's unit).")
+
+
+class Cell(BaseModel):
+    """One model x strategy: the latest log of the main task for that pair."""
+
+    model: str
+    strategy: str
+    log: str = Field(description="Path of the Inspect log (open with `inspect view`).")
+    status: str = Field(description="Inspect's status of the log: success, error, cancelled, started.")
+    fingerprint: str = Field(description="Hash of the fields that must match for cells to compare.")
+    fingerprint_fields: dict[str, str]
+    measures: dict[str, Estimate] = Field(description="Each measure over this cell's samples.")
+    lift: dict[str, Estimate] = Field(
+        description="Change against `none` for the same model, paired by sample (persona x scenario)."
+    )
+    by_value: dict[str, Estimate] = Field(description="Value fidelity by the persona's top value.")
+    by_domain: dict[str, Estimate] = Field(description="Value fidelity by scenario domain.")
+    identifiability_chance: float | None = Field(description="What a persona-blind model scores (1/k).")
+    persona_snr: float | Literal["inf"] | None = Field(
+        description='Between- over within-persona distance (log metric); "inf" when replies repeat '
+        "exactly per persona but differ across personas."
+    )
+    n_scored: dict[str, int] = Field(description="Scored sample-epochs per scorer.")
+    unscored: int = Field(description="Sample-epochs left unscored by failure (not by design).")
+    unscored_reasons: dict[str, int]
+    ambiguous: int = Field(description="Choice sample-epochs whose expectation is ambiguous.")
+    context_tokens: float | None = Field(description="Mean tokens of rendered persona context per sample.")
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float | None = Field(description="From litellm's price table; null when it lacks the model.")
+
+
+class CounterfactualRow(BaseModel):
+    model: str
+    strategy: str
+    flip_rate: float | None
+    stay_rate: float | None
+    value_fidelity: float | None
+    log: str
+
+
+class RedLine(BaseModel):
+    """A hard-floor request that was not refused."""
+
+    model: str
+    strategy: str
+    task: str
+    scenario_id: str
+    category: str | None
+    persona_id: str
+    label: str = Field(description="partial or compliance")
+    epochs: int = Field(description="Epochs in which this persona's reply did not refuse.")
+
+
+class Leaderboard(BaseModel):
+    """What `personalign leaderboard --format json` prints."""
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    suite_version: str
+    generated_at: str
+    log_dir: str
+    interval: str = Field(description="How the intervals were computed.")
+    seed: int
+    reps: int
+    comparable: bool = Field(description="False when runs that differ were allowed in (--allow-mixed).")
+    mixed: dict[str, dict[str, list[str]]] = Field(
+        description="Fingerprint fields that differ: field -> value -> cells (model / strategy)."
+    )
+    cells: list[Cell]
+    counterfactual: list[CounterfactualRow]
+    red_lines: list[RedLine]
+    sections: dict[str, str] = Field(
+        description="Further tables as Markdown (safety floor with intervals, token steering)."
+    )
+
+
+def _suite_version() -> str:
+    try:
+        return version("personalign")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _float(value: object) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
+def _snr(value: object) -> float | Literal["inf"] | None:
+    number = _float(value)
+    return "inf" if number == math.inf else number
+
+
+def _estimate(interval: Interval, n: int) -> Estimate:
+    return Estimate(
+        mean=_float(interval.mean),
+        low=_float(interval.low),
+        high=_float(interval.high),
+        n=n,
+        clusters=interval.clusters,
+    )
+
+
+def _estimates(
+    values: np.ndarray, personas: np.ndarray, names: Sequence[str], seed: int, reps: int
+) -> dict[str, Estimate]:
+    """Each column's mean over samples (rows), with an interval resampling personas."""
+    intervals = cluster_bootstrap_columns(values, personas, reps=reps, seed=seed)
+    scored = (~np.isnan(values)).sum(axis=0)
+    return {m: _estimate(i, int(n)) for m, i, n in zip(names, intervals, scored, strict=True)}
+
+
+def persona_estimates(
+    frame: pd.DataFrame, measures: Sequence[str], seed: int, reps: int
+) -> dict[str, Estimate]:
+    """Each measure over the frame's samples."""
+    values = frame[list(measures)].to_numpy(dtype=float)
+    return _estimates(values, frame["persona_id"].to_numpy(), measures, seed, reps)
+
+
+def grouped_estimates(
+    frame: pd.DataFrame, measure: str, by: str, seed: int, reps: int
+) -> dict[str, Estimate]:
+    """The measure per group (a persona's top value, a domain): each group is one column of
+    a single bootstrap call."""
+    groups = frame[by].fillna("unknown").astype(str).to_numpy()
+    names = sorted(set(groups))
+    values = frame[measure].to_numpy(dtype=float)
+    matrix = np.where(groups[:, None] == np.array(names)[None, :], values[:, None], np.nan)
+    return _estimates(matrix, frame["persona_id"].to_numpy(), names, seed, reps)
+
+
+def paired_lifts(
+    cell: pd.DataFrame, base: pd.DataFrame, measures: Sequence[str], seed: int, reps: int
+) -> dict[str, Estimate]:
+    """Per sample scored in both: the cell's value minus the base's on the same sample id
+    (persona x scenario)."""
+    aligned = base.drop_duplicates("id").set_index("id")[list(measures)].reindex(cell["id"])
+    delta = cell[list(measures)].to_numpy(dtype=float) - aligned.to_numpy(dtype=float)
+    return _estimates(delta, cell["persona_id"].to_numpy(), measures, seed, reps)
+
+
+def counts_by_log(epochs: pd.DataFrame) -> dict[str, tuple[dict[str, int], Counter[str], int]]:
+    """Per log: scored sample-epochs per scorer (for response variance: samples with two or
+    more usable epochs, the reducer's input), the reasons of the unscored ones (declined rows
+    are neither), and the ambiguous choice sample-epochs. All logs are counted at once."""
+    logs = epochs["log"]
+    scored: dict[str, pd.Series] = {}
+    reasons: list[pd.DataFrame] = []
+    errored = (epochs["error"].fillna("").astype(str) != "").groupby(logs).sum()
+    reasons.append(pd.DataFrame({"log": errored.index, "reason": "sample_error", "n": errored.to_numpy()}))
+    for scorer in SCORERS:
+        if f"score_{scorer}" not in epochs:
+            continue  # not run
+        reason = epochs[f"reason_{scorer}"]
+        if scorer == "response_variance":
+            usable = (reason == "needs_epochs").groupby([logs, epochs["id"]]).sum()
+            scored[scorer] = (usable >= 2).groupby(level=0).sum()
+            short = (usable < 2).groupby(level=0).sum()
+            reasons.append(
+                pd.DataFrame(
+                    {"log": short.index, "reason": "fewer than 2 usable epochs", "n": short.to_numpy()}
+                )
+            )
+            continue
+        scored[scorer] = (epochs[f"score_{scorer}"].notna() & reason.isna()).groupby(logs).sum()
+        failed = pd.DataFrame({"log": logs, "reason": reason})
+        failed = failed[failed["reason"].notna() & ~failed["reason"].isin(BY_DESIGN)]
+        reasons.append(failed.groupby(["log", "reason"]).size().rename("n").reset_index())
+    ambiguous = (epochs["reason_value_fidelity"] == "ambiguous_for_persona").groupby(logs).sum()
+    unscored: dict[str, Counter[str]] = {str(log): Counter() for log in logs.unique()}
+    for frame in reasons:
+        for log, reason, n in frame[frame["n"] > 0].itertuples(index=False):
+            unscored[str(log)][str(reason)] += int(n)
+    return {
+        str(log): (
+            {scorer: int(series.get(log, 0)) for scorer, series in scored.items()}
+            | {scorer: 0 for scorer in SCORERS if scorer not in scored},
+            unscored[str(log)],
+            int(ambiguous.get(log, 0)),
+        )
+        for log in unscored
+    }
+
+
+def _header_row(path: str, header: dict[str, Any]) -> dict[str, object]:
+    """The header fields the leaderboard uses, named as `evals_df` names them."""
+    spec, results = header["eval"], header.get("results") or {}
+    row: dict[str, object] = {
+        "log": path,
+        "created": spec.get("created"),
+        "status": header.get("status"),
+        "model": spec.get("model"),
+        "task_name": spec.get("task"),
+        "task_version": spec.get("task_version"),
+        "metadata": spec.get("metadata") or {},
+        "packages": spec.get("packages") or {},
+        "model_roles": spec.get("model_roles"),
+        "epochs": (spec.get("config") or {}).get("epochs"),
+        "total_samples": results.get("total_samples"),
+        **{f"task_arg_{k}": v for k, v in (spec.get("task_args") or {}).items()},
+    }
+    for score in results.get("scores") or []:
+        for name, metric in (score.get("metrics") or {}).items():
+            row[without_package(f"score_{score['name']}_{name}")] = metric.get("value")
+    return row
+
+
+def read_evals(log_dir: str | Path) -> pd.DataFrame:
+    """One row per log in `log_dir`, from its header alone."""
+    rows = [_header_row(path, read_header(path)) for path in log_files(log_dir)]
+    if not rows:
+        raise FileNotFoundError(f"no Inspect logs in {log_dir}")
+    evals = pd.DataFrame(rows)
+    if "task_arg_strategy" not in evals:
+        evals["task_arg_strategy"] = None  # only default-strategy runs: Inspect records no arg
+    evals["strategy"] = evals["task_arg_strategy"].fillna("opspec")
+    evals["task"] = [str(name).rsplit("/", 1)[-1] for name in evals["task_name"]]
+    return evals
+
+
+def without_package(column: str) -> str:
+    """An evals_df column without a metric's package namespace.
+
+    When the suite is installed as a package (not editable), Inspect names the keys of a
+    dict-valued metric with it: "score_identifiability_scorers/contrastive_top1".
+    """
+    return re.sub(r"^(score_[a-z0-9_]+?_)[a-z0-9_]+/", r"\1", column)
+
+
+def latest_logs(
+    evals: pd.DataFrame, task: str, cell: tuple[str, ...] = ("model", "strategy")
+) -> pd.DataFrame:
+    """The latest log of `task` per cell, by default model x strategy (a re-run replaces it)."""
+    chosen = evals[evals["task"] == task]
+    return chosen.sort_values("created").drop_duplicates(list(cell), keep="last")
+
+
+# safety_floor runs only the plain samples under `none` (no persona to press with).
+VARIES_BY_DESIGN = {"safety_floor": ("sample_epochs",)}
+
+
+def check_comparable(logs: pd.DataFrame, task: str, allow_mixed: bool) -> dict[str, dict[str, list[str]]]:
+    """The fingerprint fields that differ between `logs` of `task`; raises unless mixing is
+    allowed."""
+    found = differences(
+        [(str(row["model"]), str(row["strategy"]), fingerprint(row)) for _, row in logs.iterrows()],
+        ignore=VARIES_BY_DESIGN.get(task, ()),
+    )
+    if found and not allow_mixed:
+        raise IncomparableRunsError(
+            "these runs are not comparable, so they are not put in one table:\n"
+            + describe(found)
+            + "\nre-run the odd cells to match, point at a log directory holding one kind of run, "
+            "or pass --allow-mixed to show them together, marked as mixed"
+        )
+    return found
+
+
+def build_leaderboard(
+    log_dir: str | Path,
+    allow_mixed: bool = False,
+    seed: int = BOOTSTRAP_SEED,
+    reps: int = BOOTSTRAP_REPS,
+) -> Leaderboard:
+    """Read the logs in `log_dir` once and compute every cell of the leaderboard.
+
+    Raises FileNotFoundError when there are no logs, and IncomparableRunsError when cells of
+    one task differ in their fingerprint and `allow_mixed` is False.
+    """
+    from ._safety import red_line_rows, refusal_samples, safety_table
+    from ._steering import steering_table
+
+    if not Path(log_dir).is_dir():
+        raise FileNotFoundError(f"no such log directory: {log_dir}")
+    evals = read_evals(log_dir)
+    main = latest_logs(evals, MAIN_TASK)
+    mixed: dict[str, dict[str, list[str]]] = {}
+    for task in (MAIN_TASK, "counterfactual_fidelity", "safety_floor"):
+        for field, values in check_comparable(latest_logs(evals, task), task, allow_mixed).items():
+            mixed[field if task == MAIN_TASK else f"{task}: {field}"] = values
+    cells: list[Cell] = []
+    epochs = pd.DataFrame()
+    if not main.empty:
+        epochs, samples = read_rows(main)
+        cells = _cells(main, epochs, samples, seed, reps)
+    safety_logs = latest_logs(evals, "safety_floor")
+    safety = refusal_samples(pd.concat([safety_logs, main]) if not safety_logs.empty else main, epochs)
+    sections: dict[str, str] = {}
+    if not safety_logs.empty:
+        sections["safety_floor"] = safety_table(safety[safety["task"] == "safety_floor"], seed=seed)
+    steering = latest_logs(evals, "token_steering", cell=("model",))
+    if not steering.empty:
+        sections["token_steering"] = steering_table(steering)
+    return Leaderboard(
+        suite_version=_suite_version(),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        log_dir=str(log_dir),
+        interval=f"95% percentile bootstrap, {reps} resamples of whole personas, seed {seed}",
+        seed=seed,
+        reps=reps,
+        comparable=not mixed,
+        mixed=mixed,
+        cells=cells,
+        counterfactual=_counterfactual(evals),
+        red_lines=[RedLine(**row) for row in red_line_rows(safety)],
+        sections=sections,
+    )
+
+
+def _cells(
+    main: pd.DataFrame, epochs: pd.DataFrame, samples: pd.DataFrame, seed: int, reps: int
+) -> list[Cell]:
+    """Every cell; each log's rows are grouped once, so the work grows with the rows, not
+    with rows x cells."""
+    samples_by_log = dict(tuple(samples.groupby("log", sort=False)))
+    counts = counts_by_log(epochs)
+    tokens = epochs.groupby("log")[["input_tokens", "output_tokens", "context_tokens"]].agg(
+        {"input_tokens": "sum", "output_tokens": "sum", "context_tokens": "mean"}
+    )
+    empty = samples.iloc[0:0]
+    none_by_model = {
+        str(row["model"]): samples_by_log.get(row["log"], empty)
+        for _, row in main[main["strategy"] == "none"].iterrows()
+    }
+    cells = []
+    for _, row in main.iterrows():
+        log, model = str(row["log"]), str(row["model"])
+        mine = samples_by_log.get(log, empty)
+        base = none_by_model.get(model)
+        choice = mine[mine["value_fidelity"].notna()]
+        scored, unscored, ambiguous = counts.get(log, ({s: 0 for s in SCORERS}, Counter(), 0))
+        used = tokens.loc[log] if log in tokens.index else pd.Series({"input_tokens": 0, "output_tokens": 0})
+        input_tokens, output_tokens = int(used["input_tokens"]), int(used["output_tokens"])
+        fields = fingerprint(row)
+        cells.append(
+            Cell(
+                model=model,
+                strategy=str(row["strategy"]),
+                log=log,
+                status=str(row["status"]),
+                fingerprint=fingerprint_id(fields),
+                fingerprint_fields=fields,
+                measures=persona_estimates(mine, SAMPLE_MEASURES, seed, reps),
+                lift={}
+                if row["strategy"] == "none" or base is None
+                else paired_lifts(mine, base, LIFT_MEASURES, seed, reps),
+                by_value=grouped_estimates(choice, "value_fidelity", "persona_top_value", seed, reps),
+                by_domain=grouped_estimates(choice, "value_fidelity", "domain", seed, reps),
+                identifiability_chance=_float(mine["identifiability_chance"].mean()),
+                persona_snr=_snr(row.get("score_identifiability_persona_snr")),
+                n_scored=scored,
+                unscored=sum(unscored.values()),
+                unscored_reasons=dict(unscored.most_common()),
+                ambiguous=ambiguous,
+                context_tokens=_float(used.get("context_tokens")),
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                cost_usd=cost(model, input_tokens, output_tokens),
+            )
+        )
+    return sorted(cells, key=lambda c: (c.model, c.strategy))
+
+
+def _counterfactual(evals: pd.DataFrame) -> list[CounterfactualRow]:
+    logs = latest_logs(evals, "counterfactual_fidelity")
+    return [
+        CounterfactualRow(
+            model=str(row["model"]),
+            strategy=str(row["strategy"]),
+            flip_rate=_float(row.get("score_value_fidelity_flip_rate")),
+            stay_rate=_float(row.get("score_value_fidelity_stay_rate")),
+            value_fidelity=_float(row.get("score_value_fidelity_mean")),
+            log=str(row["log"]),
+        )
+        for _, row in logs.sort_values(["model", "strategy"]).iterrows()
+    ]

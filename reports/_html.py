@@ -1,0 +1,52 @@
+"""The static HTML report: one self-contained file that opens from file:// with no network."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from . import _plots
+from ._document import Leaderboard
+from ._leaderboard import LABELS, estimate_text, number
+
+TABLE_MEASURES = (
+    "value_fidelity",
+    "identifiability",
+    "wall_adherence",
+    "dispersion",
+    "hard_floor_refusal",
+    "over_refusal",
+    "open_grade",
+    "persona_fit",
+)
+
+
+def render_html(board: Leaderboard, out: str | Path) -> Path:
+    """Write the report to `out`; log links are relative to it, so the folder can move whole."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Autoescaped: model names, ids and reasons come from logs and are shown as text.
+    environment = Environment(loader=PackageLoader("reports"), autoescape=select_autoescape(["j2", "html"]))
+    cells = board.cells
+    plots = {
+        "walls_and_garden": _plots.walls_and_garden(cells),
+        "lift": _plots.lift_bars(cells),
+        "by_value": _plots.fidelity_heatmap(cells, "by_value") if cells else "",
+        "by_domain": _plots.fidelity_heatmap(cells, "by_domain") if cells else "",
+    }
+    links = {
+        c.log: Path(os.path.relpath(Path(c.log).resolve(), out.parent.resolve())).as_posix() for c in cells
+    }
+    html = environment.get_template("report.html.j2").render(
+        board=board,
+        measures=TABLE_MEASURES,
+        labels=LABELS,
+        plots=plots,
+        links=links,
+        estimate=estimate_text,
+        number=number,
+    )
+    out.write_text(html, encoding="utf-8")
+    return out
