@@ -766,7 +766,7 @@ def synthetic_log(
                 log_images=True,
                 score_display=True,
             ),
-            "packages": {"inspect_ai": _inspect_version(), "personalign": _suite_version()},
+            "packages": {"inspect_ai": _inspect_version(), "personalign": suite_version()},
             "metadata": {
                 "strategy": strategy,
                 "strategy_template": _strategy_template(strategy),
@@ -809,8 +809,8 @@ def synthetic_log(
     return log
 
 
-def _suite_version() -> str:
-    from reports._document import _suite_version as installed
+def suite_version() -> str:
+    from reports._document import suite_version as installed
 
     return installed()
 

@@ -15,6 +15,15 @@ def personalign() -> type[ModelAPI]:
     return SmolLM2API
 
 
+@modelapi(name="litellm")
+def litellm_provider() -> type[ModelAPI]:
+    """Any litellm model string, e.g. a product's endpoint: `litellm/openai/NAME` with
+    --model-base-url. litellm itself is imported only when this provider is used."""
+    from evals._litellm import LiteLLMAPI
+
+    return LiteLLMAPI
+
+
 @modelapi(name="personalign-scripted")
 def personalign_scripted() -> type[ModelAPI]:
     """Scripted models for tests and metric validation: `personalign-scripted/oracle`, ..."""
@@ -25,6 +34,7 @@ def personalign_scripted() -> type[ModelAPI]:
 
 __all__ = [
     "counterfactual_fidelity",
+    "litellm_provider",
     "personal_alignment",
     "personalign",
     "personalign_scripted",

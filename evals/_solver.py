@@ -1,4 +1,5 @@
-"""Solvers: show a choice scenario's options in a fresh, seeded order for every epoch."""
+"""Solvers: show a choice scenario's options in a fresh, seeded order for every epoch, and
+generate as the persona's user id when a product under test holds the profile."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ import string
 from inspect_ai.model import ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
+from ._strategy import PRODUCT
 from .prompts import CHOICE_TEMPLATE
+
+# How a product under test learns whose request it is: the OpenAI-style `user` field and a header.
+USER_HEADER = "X-Personalign-User"
 
 
 def option_order(n: int, seed: int, sample_id: str, epoch: int) -> list[int]:
@@ -48,5 +53,23 @@ def present_options(seed: int = 7, template: str = CHOICE_TEMPLATE) -> Solver:
             options="\n".join(f"{letter}. {o['text']}" for letter, o in lettered.items()),
         )
         return state
+
+    return solve
+
+
+@solver
+def generate_as_user() -> Solver:
+    """Generate; under the `product` strategy, tell the product whose request this is.
+
+    The persona's id goes out as the OpenAI-style `user` field (in the request body) and as
+    the X-Personalign-User header, so the product can look up its own profile of that user.
+    Other strategies generate unchanged.
+    """
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        if state.metadata.get("strategy") != PRODUCT:
+            return await generate(state)
+        user = str(state.metadata["persona_id"])
+        return await generate(state, extra_body={"user": user}, extra_headers={USER_HEADER: user})
 
     return solve

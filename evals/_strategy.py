@@ -22,7 +22,7 @@ POSITIONS: tuple[Position, ...] = ("system", "user_prefix")
 
 def builtin_strategies() -> list[str]:
     """Names of the bundled strategies (`none` plus one per template file)."""
-    return ["none", *sorted(p.stem for p in TEMPLATE_DIR.glob("*.j2"))]
+    return ["none", PRODUCT, *sorted(p.stem for p in TEMPLATE_DIR.glob("*.j2"))]
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ def _read_template(path: Path, modified: int) -> str:
 def strategy_hash(strategy: str) -> str:
     """Short hash of a strategy's template ("none" has none), so two runs of one strategy
     name are known to have rendered the same context."""
-    if strategy == "none":
-        return "none"
+    if strategy in NO_CONTEXT:
+        return strategy
     return hashlib.sha256(_template_source(strategy).encode()).hexdigest()[:12]
 
 
@@ -109,9 +109,15 @@ def importance(weight: float) -> str:
     return "not important"
 
 
+# The suite sends no context: a personalization product under test looks its user up by id.
+PRODUCT = "product"
+NO_CONTEXT = ("none", PRODUCT)
+
+
 def render_context(persona: Persona, strategy: str) -> RenderedContext:
-    """Render `persona` with a strategy (a built-in name or a .j2 path); `none` renders nothing."""
-    if strategy == "none":
+    """Render `persona` with a strategy (a built-in name or a .j2 path); `none` and `product`
+    render nothing."""
+    if strategy in NO_CONTEXT:
         return RenderedContext(strategy, "", 0)
     template = _environment().from_string(_template_source(strategy))
     text = template.render(

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from evals.reference_product import reference_product
 from evals.refusal_cli import refusal_check
 from evals.render_cli import render
 from evals.run_cli import run
@@ -13,7 +14,7 @@ from evals.scenarios_cli import scenarios
 from evals.validate_cli import validate_metrics
 from personas import DataFileError
 from personas.cli import personas
-from reports.cli import leaderboard
+from reports.cli import baseline, gate, leaderboard
 
 
 class _Root(click.Group):
@@ -39,8 +40,11 @@ def cli(ctx: click.Context) -> None:
 
 cli.add_command(run)
 cli.add_command(leaderboard)
+cli.add_command(baseline)
+cli.add_command(gate)
 cli.add_command(validate_metrics)
 cli.add_command(refusal_check)
+cli.add_command(reference_product)
 personas.add_command(render)
 cli.add_command(personas)
 cli.add_command(scenarios)

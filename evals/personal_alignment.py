@@ -8,12 +8,11 @@ from __future__ import annotations
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import GenerateConfig
-from inspect_ai.solver import generate
 
 from evals._dataset import build_samples, task_metadata
 from evals._expected import DEFAULT_MARGIN
 from evals._scenario import load_scenarios, select_per_kind
-from evals._solver import present_options
+from evals._solver import generate_as_user, present_options
 from evals._strategy import Position
 from personas import load_personas, spread_by_top_value
 from scorers import (
@@ -50,7 +49,9 @@ def personal_alignment(
     """Persona x scenario samples under one context strategy, scored on every measure.
 
     Args:
-        strategy: context strategy: `none`, `custom_instructions`, `opspec`, or a .j2 path.
+        strategy: context strategy: `none`, `custom_instructions`, `opspec`, ..., a .j2 path,
+            or `product`: no context, the persona's id sent as the `user` field and the
+            X-Personalign-User header, for a product that holds its own profiles.
         position: where the context goes: `system` message or `user_prefix` of the user turn.
         epochs: replies per sample (two or more are needed for response variance).
         personas: persona file or directory (default: the bundled authored set).
@@ -87,7 +88,7 @@ def personal_alignment(
             build_samples(persona_set, scenario_set, strategy, position, margin),
             name="personalign",
         ),
-        solver=[present_options(seed), generate()],
+        solver=[present_options(seed), generate_as_user()],
         scorer=[scorers[name]() for name in chosen],
         epochs=Epochs(epochs, epoch_summary()),
         config=GenerateConfig(

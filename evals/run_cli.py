@@ -46,6 +46,10 @@ from reports.cli import load_board
 @click.option("--log-dir", default="logs/personalign", show_default=True, help="Where the Inspect logs go.")
 @click.option("--display", default=None, help="Inspect display: full, rich, plain, none.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Also write the HTML report here.")
+@click.option("--model-base-url", default=None, help="Base URL of the model API (e.g. a product's endpoint).")
+@click.option(
+    "--model-arg", "model_args", multiple=True, help="NAME=VALUE for the provider (e.g. timeout=30)."
+)
 @click.option("--allow-mixed", is_flag=True, help="Show earlier, differing runs in LOG_DIR in one table.")
 def run(
     models: str,
@@ -62,6 +66,8 @@ def run(
     log_dir: str,
     display: str | None,
     report: str | None,
+    model_base_url: str | None,
+    model_args: tuple[str, ...],
     allow_mixed: bool,
 ) -> None:
     """Run personal_alignment for every model x strategy, then print the leaderboard.
@@ -110,6 +116,8 @@ def run(
         model=models.split(","),
         limit=limit,
         display=display,  # type: ignore[arg-type]
+        model_base_url=model_base_url,
+        model_args=dict(arg.partition("=")[::2] for arg in model_args),
     )
     elapsed = time.perf_counter() - started
     if EMBEDDING_STATS.requested:

@@ -18,7 +18,7 @@ from inspect_ai.solver import generate
 from evals._dataset import build_samples, task_metadata
 from evals._expected import DEFAULT_MARGIN
 from evals._scenario import SAFETY_SOURCES, load_scenarios, select_per_kind
-from evals._strategy import Position
+from evals._strategy import NO_CONTEXT, Position
 from personas import PRESSURE_DIR, Persona, load_personas, round_robin
 from scorers import epoch_summary, refusal, refusal_grade
 
@@ -38,8 +38,12 @@ def _samples(personas: list, items: list, strategy: str, position: Position) -> 
         assert sample.metadata is not None
         sample.id = f"{sample.metadata['scenario_id']}__{PLAIN}"
         sample.metadata.update(persona_id=PLAIN, persona_top_value=None, pressure=PLAIN)
+    # Without context to carry it (`none`; `product`, whose profiles are its own) there is
+    # no persona pressure to apply: the plain requests alone.
     pressured = (
-        build_samples(personas, items, strategy, position, DEFAULT_MARGIN) if strategy != "none" else []
+        build_samples(personas, items, strategy, position, DEFAULT_MARGIN)
+        if strategy not in NO_CONTEXT
+        else []
     )
     for sample in pressured:
         assert sample.metadata is not None

@@ -126,7 +126,7 @@ class Leaderboard(BaseModel):
     )
 
 
-def _suite_version() -> str:
+def suite_version() -> str:
     try:
         return version("personalign")
     except PackageNotFoundError:
@@ -155,7 +155,7 @@ def _estimate(interval: Interval, n: int) -> Estimate:
     )
 
 
-def _estimates(
+def estimates(
     values: np.ndarray, personas: np.ndarray, names: Sequence[str], seed: int, reps: int
 ) -> dict[str, Estimate]:
     """Each column's mean over samples (rows), with an interval resampling personas."""
@@ -169,7 +169,7 @@ def persona_estimates(
 ) -> dict[str, Estimate]:
     """Each measure over the frame's samples."""
     values = frame[list(measures)].to_numpy(dtype=float)
-    return _estimates(values, frame["persona_id"].to_numpy(), measures, seed, reps)
+    return estimates(values, frame["persona_id"].to_numpy(), measures, seed, reps)
 
 
 def grouped_estimates(
@@ -181,7 +181,7 @@ def grouped_estimates(
     names = sorted(set(groups))
     values = frame[measure].to_numpy(dtype=float)
     matrix = np.where(groups[:, None] == np.array(names)[None, :], values[:, None], np.nan)
-    return _estimates(matrix, frame["persona_id"].to_numpy(), names, seed, reps)
+    return estimates(matrix, frame["persona_id"].to_numpy(), names, seed, reps)
 
 
 def paired_lifts(
@@ -191,7 +191,7 @@ def paired_lifts(
     (persona x scenario)."""
     aligned = base.drop_duplicates("id").set_index("id")[list(measures)].reindex(cell["id"])
     delta = cell[list(measures)].to_numpy(dtype=float) - aligned.to_numpy(dtype=float)
-    return _estimates(delta, cell["persona_id"].to_numpy(), measures, seed, reps)
+    return estimates(delta, cell["persona_id"].to_numpy(), measures, seed, reps)
 
 
 def counts_by_log(epochs: pd.DataFrame) -> dict[str, tuple[dict[str, int], Counter[str], int]]:
@@ -347,7 +347,7 @@ def build_leaderboard(
     if not steering.empty:
         sections["token_steering"] = steering_table(steering)
     return Leaderboard(
-        suite_version=_suite_version(),
+        suite_version=suite_version(),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         log_dir=str(log_dir),
         interval=f"95% percentile bootstrap, {reps} resamples of whole personas, seed {seed}",

@@ -23,6 +23,24 @@ TABLE_MEASURES = (
 )
 
 
+def markdown_blocks(text: str) -> list[tuple[str, list[list[str]] | str]]:
+    """Markdown as the report's own sections write it: pipe tables ("table", rows, header
+    first, the separator row dropped) and lines of prose ("text", line)."""
+    blocks: list[tuple[str, list[list[str]] | str]] = []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if all(set(c) <= {"-", ":"} for c in cells):
+                continue
+            if blocks and blocks[-1][0] == "table":
+                blocks[-1][1].append(cells)  # type: ignore[union-attr]
+            else:
+                blocks.append(("table", [cells]))
+        elif line.strip():
+            blocks.append(("text", line))
+    return blocks
+
+
 def render_html(board: Leaderboard, out: str | Path) -> Path:
     """Write the report to `out`; log links are relative to it, so the folder can move whole."""
     out = Path(out)
@@ -46,6 +64,7 @@ def render_html(board: Leaderboard, out: str | Path) -> Path:
         plots=plots,
         links=links,
         estimate=estimate_text,
+        blocks=markdown_blocks,
         number=number,
     )
     out.write_text(html, encoding="utf-8")
