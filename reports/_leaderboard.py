@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from scorers import VARIANCE_KEYS
+
 from ._document import LIFT_MEASURES, Cell, Estimate, Leaderboard, build_leaderboard
 from ._safety import red_lines
 
@@ -224,19 +226,9 @@ def _walls_and_garden_table(board: Leaderboard) -> str:
             cell.strategy,
             f"{estimate_text(m['identifiability'])} ({number(cell.identifiability_chance, 2)})",
             number(cell.persona_snr, 2),
-            *(
-                estimate_text(m[k])
-                for k in (
-                    "wall_adherence",
-                    "dispersion",
-                    "distinct_1",
-                    "distinct_2",
-                    "length_cv",
-                    "choice_entropy",
-                    "choice_consistency",
-                    "first_tokens_entropy",
-                )
-            ),
+            estimate_text(m["wall_adherence"]),
+            # every variance measure but the whole-reply token entropy (first-10 stands for it)
+            *(estimate_text(m[k]) for k in VARIANCE_KEYS if k != "token_entropy"),
             reading,
         ]
         lines.append("| " + " | ".join(cells) + " |")

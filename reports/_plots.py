@@ -50,7 +50,7 @@ def walls_and_garden(cells: list[Cell]) -> str:
     markers = "osD^vP*X"
     for cell in cells:
         x, y = cell.measures["dispersion"], cell.measures["identifiability"]
-        assert x.mean is not None and y.mean is not None
+        assert x.mean is not None and y.mean is not None  # filtered above; narrows the type
         xerr, yerr = _error(x), _error(y)
         axes.errorbar(
             x.mean,
