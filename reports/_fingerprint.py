@@ -41,13 +41,9 @@ class IncomparableRunsError(ValueError):
     """Logs that differ in a fingerprint field were asked for in one table."""
 
 
-def _json(value: object) -> dict[str, Any]:
-    if isinstance(value, dict):
-        return value
-    if isinstance(value, str) and value:
-        loaded = json.loads(value)
-        return loaded if isinstance(loaded, dict) else {}
-    return {}
+def _mapping(value: object) -> dict[str, Any]:
+    """A header field that holds a mapping (metadata, packages, model roles), or {} if absent."""
+    return value if isinstance(value, dict) else {}
 
 
 def _text(value: object) -> str:
@@ -57,21 +53,21 @@ def _text(value: object) -> str:
 
 
 def _grader(model_roles: object) -> str:
-    role = _json(model_roles).get("grader")
+    role = _mapping(model_roles).get("grader")
     if isinstance(role, dict):
         return str(role.get("model", "unrecorded"))
     return "none" if role is None else str(role)
 
 
 def fingerprint(row: pd.Series) -> dict[str, str]:
-    """The fields of one log (a row of `evals_df`) that decide what its scores mean."""
-    metadata = _json(row.get("metadata"))
+    """The fields of one log (a row of `read_evals`: its header) that decide what its scores mean."""
+    metadata = _mapping(row.get("metadata"))
 
     def arg(name: str) -> str:
         return _text(row.get(f"task_arg_{name}"))
 
     return {
-        "suite_version": _text(_json(row.get("packages")).get("personalign")),
+        "suite_version": _text(_mapping(row.get("packages")).get("personalign")),
         "task": str(row["task_name"]).rsplit("/", 1)[-1],
         "task_version": _text(row.get("task_version")),
         "persona_set": _text(metadata.get("persona_set")),
