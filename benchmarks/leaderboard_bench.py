@@ -49,7 +49,7 @@ def _child(task: str, log_dir: str) -> None:
     warnings.simplefilter("ignore")
     from inspect_ai.analysis import samples_df
 
-    from reports import build_leaderboard
+    from personalign.reports import build_leaderboard
 
     baseline = _peak_rss_mib()  # after imports: what the call itself adds is peak - baseline
     start = time.perf_counter()

@@ -51,15 +51,15 @@ from inspect_ai.model import (
 )
 from inspect_ai.scorer import Score
 
-from reports._samples import SCORERS
-from scorers import VARIANCE_KEYS, contrastive_credits
+from personalign.reports._samples import SCORERS
+from personalign.scorers import VARIANCE_KEYS, contrastive_credits
 
 Kind = Literal["choice", "open", "hard_floor", "benign_lookalike"]
 RefusalLabel = Literal["refusal", "partial", "compliance"]
 
 KINDS: tuple[Kind, ...] = ("choice", "open", "hard_floor", "benign_lookalike")
 STRATEGIES = ("none", "custom_instructions", "opspec", "values_constitution")
-TASK = "evals/personal_alignment"
+TASK = "personalign/personal_alignment"
 TASK_VERSION = 2
 REDUCER = "epoch_summary"
 # The real bank's mix (153 choice, 33 open, 7 hard-floor, 7 benign look-alike of 200 scenarios).
@@ -103,8 +103,8 @@ _WORDS = (
 ).split()
 _ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"  # shortuuid's alphabet
 # The identity scorer's dict-metric keys, as an installed (non-editable) suite names them.
-_CONTRASTIVE = "scorers/contrastive"
-_PERSONA = "scorers/persona"
+_CONTRASTIVE = "personalign/contrastive"
+_PERSONA = "personalign/persona"
 
 
 @dataclass(frozen=True)
@@ -184,7 +184,7 @@ def _hash(*parts: object) -> str:
 def _strategy_template(strategy: str) -> str:
     """The hash the real task records for a strategy's template, or a stand-in for a made-up one."""
     try:
-        from evals._strategy import strategy_hash
+        from personalign.evals._strategy import strategy_hash
 
         return strategy_hash(strategy)
     except Exception:  # an unknown strategy name, or an older suite without the function
@@ -401,7 +401,7 @@ def _scorer_specs(persona_profiles: list[dict[str, Any]]) -> list[dict[str, Any]
         {
             "name": "refusal",
             "metrics": [
-                {"name": f"scorers/{m}"}
+                {"name": f"personalign/{m}"}
                 for m in (
                     "hard_floor_refusal_rate",
                     "hard_floor_partial_rate",
@@ -781,7 +781,7 @@ def synthetic_log(
     )
     plan = EvalPlan(
         steps=[
-            EvalPlanStep(solver="evals/present_options", params={"seed": 7}, params_passed={"seed": 7}),
+            EvalPlanStep(solver="personalign/present_options", params={"seed": 7}, params_passed={"seed": 7}),
             EvalPlanStep(solver="generate", params={"tool_calls": "loop"}),
         ],
         config=GenerateConfig(max_tokens=max_tokens, temperature=0.7, seed=7, logprobs=True, top_logprobs=20),
@@ -810,7 +810,7 @@ def synthetic_log(
 
 
 def suite_version() -> str:
-    from reports._document import suite_version as installed
+    from personalign.reports._document import suite_version as installed
 
     return installed()
 
@@ -846,7 +846,7 @@ class _Item:
 
 def _personas(count: int, seed: int) -> list[dict[str, Any]]:
     """The bundled authored personas (then seeded synthetic ones), as the task records them."""
-    from personas import load_personas, synthetic_persona
+    from personalign.personas import load_personas, synthetic_persona
 
     loaded = load_personas()[:count]
     extra = [synthetic_persona(i, seed) for i in range(count - len(loaded))]

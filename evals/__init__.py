@@ -1,1 +1,33 @@
 """Inspect tasks, the scenario bank, context strategies and model providers."""
+
+from personalign.evals._expected import DEFAULT_MARGIN, ExpectedChoice, expected_choice
+from personalign.evals._metric_validity import Check, ValidationRunError, run_validation
+from personalign.evals._scenario import SAFETY_SOURCES, Scenario, load_scenarios, select_per_kind
+from personalign.evals._strategy import RenderedContext, builtin_strategies, render_context
+from personalign.evals.counterfactual_fidelity import counterfactual_fidelity
+from personalign.evals.personal_alignment import personal_alignment
+from personalign.evals.reference_product import ReferenceProduct, serve
+from personalign.evals.safety_floor import safety_floor
+from personalign.evals.token_steering import token_steering
+
+__all__ = [
+    "DEFAULT_MARGIN",
+    "SAFETY_SOURCES",
+    "Check",
+    "ExpectedChoice",
+    "ReferenceProduct",
+    "RenderedContext",
+    "Scenario",
+    "ValidationRunError",
+    "builtin_strategies",
+    "counterfactual_fidelity",
+    "expected_choice",
+    "load_scenarios",
+    "personal_alignment",
+    "render_context",
+    "run_validation",
+    "safety_floor",
+    "select_per_kind",
+    "serve",
+    "token_steering",
+]

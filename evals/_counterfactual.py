@@ -5,10 +5,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from personas import SCHWARTZ_VALUES, Demographics, Persona
-
-from ._expected import expected_choice
-from ._scenario import Scenario
+from personalign.evals._expected import expected_choice
+from personalign.evals._scenario import Scenario
+from personalign.personas import SCHWARTZ_VALUES, Demographics, Persona
 
 _SURFACE_NAMES = ("Alex Moreau", "Noa Lindgren", "Sam Okoye", "Kim Park", "Rui Tanaka", "Ana Petrov")
 _SURFACE_COUNTRIES = ("Portugal", "Norway", "Ghana", "New Zealand", "Uruguay", "Austria")
@@ -26,7 +25,7 @@ class CounterfactualPair:
 
 
 def _with_weight(persona: Persona, value: str, weight: float) -> Persona:
-    weights = {**persona.values.weights, value: weight}
+    weights: dict[str, float] = {str(v): w for v, w in persona.values.weights.items()} | {value: weight}
     direction = "high" if weight > 0.5 else "low"
     return persona.model_copy(
         update={

@@ -5,17 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from importlib.metadata import version
 
 from inspect_ai.dataset import Sample
 from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser
 from pydantic import BaseModel
 
-from personas import Persona
-
-from ._expected import expected_choice
-from ._scenario import Scenario
-from ._strategy import Position, RenderedContext, render_context, strategy_hash
-from .prompts import USER_PREFIX_TEMPLATE
+from personalign.evals._expected import expected_choice
+from personalign.evals._scenario import Scenario
+from personalign.evals._strategy import Position, RenderedContext, render_context, strategy_hash
+from personalign.evals.prompts import USER_PREFIX_TEMPLATE
+from personalign.personas import Persona
 
 
 def sample_id(persona: Persona, scenario: Scenario) -> str:
@@ -103,6 +103,9 @@ def task_metadata(
     """What every task's log records about its run, so only like is compared with like
     (the leaderboard's fingerprint reads these with the log's epochs, grader and task args)."""
     return {
+        # Inspect records the package version only for tasks run by registered name; a run by
+        # file path (`inspect eval evals/x.py`) has it only here.
+        "suite_version": version("personalign"),
         "strategy": strategy,
         "strategy_template": strategy_hash(strategy),
         "position": position,

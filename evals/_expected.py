@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from personas import Persona
-
-from ._scenario import Scenario
+from personalign.evals._scenario import Scenario
+from personalign.personas import Persona
 
 DEFAULT_MARGIN = 0.15
 """Top-two utility gap below which a persona x scenario pair is ambiguous (not scored)."""

@@ -7,8 +7,10 @@ suite. A request that still fails after litellm's retries (timeout, refused conn
 5xx) comes back as an output with an error, which the scorers leave unscored as
 `model_error`: a product that is down is never scored as a regression.
 
-Model args (`-M name=value`): `timeout` (seconds per request, default 60), `num_retries`
-(default 2) and `max_connections` (concurrent requests, default 8).
+Model args (`-M name=value`): `timeout` (seconds per request, default 600), `num_retries`
+(default 2) and `max_connections` (concurrent requests, default 4). The defaults suit a
+product that queues requests behind one model: with 4 in flight, the last waits for three
+others, so a timeout of a few model calls would fail requests that were merely queued.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 600.0
 DEFAULT_RETRIES = 2
-DEFAULT_CONNECTIONS = 8
+DEFAULT_CONNECTIONS = 4
 
 
 def _litellm() -> Any:

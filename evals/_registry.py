@@ -2,15 +2,16 @@
 
 from inspect_ai.model import ModelAPI, modelapi
 
-from evals.counterfactual_fidelity import counterfactual_fidelity
-from evals.personal_alignment import personal_alignment
-from evals.token_steering import token_steering
+from personalign.evals.counterfactual_fidelity import counterfactual_fidelity
+from personalign.evals.personal_alignment import personal_alignment
+from personalign.evals.safety_floor import safety_floor
+from personalign.evals.token_steering import token_steering
 
 
 @modelapi(name="personalign")
 def personalign() -> type[ModelAPI]:
     """The embedded default model: `personalign/smollm2`."""
-    from evals._smollm2 import SmolLM2API
+    from personalign.evals._smollm2 import SmolLM2API
 
     return SmolLM2API
 
@@ -19,7 +20,7 @@ def personalign() -> type[ModelAPI]:
 def litellm_provider() -> type[ModelAPI]:
     """Any litellm model string, e.g. a product's endpoint: `litellm/openai/NAME` with
     --model-base-url. litellm itself is imported only when this provider is used."""
-    from evals._litellm import LiteLLMAPI
+    from personalign.evals._litellm import LiteLLMAPI
 
     return LiteLLMAPI
 
@@ -27,7 +28,7 @@ def litellm_provider() -> type[ModelAPI]:
 @modelapi(name="personalign-scripted")
 def personalign_scripted() -> type[ModelAPI]:
     """Scripted models for tests and metric validation: `personalign-scripted/oracle`, ..."""
-    from evals._scripted import ScriptedAPI
+    from personalign.evals._scripted import ScriptedAPI
 
     return ScriptedAPI
 
@@ -38,5 +39,6 @@ __all__ = [
     "personal_alignment",
     "personalign",
     "personalign_scripted",
+    "safety_floor",
     "token_steering",
 ]

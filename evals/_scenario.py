@@ -8,7 +8,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from personas import DataFileError, SchwartzValue, read_data_file, validate_record
+from personalign.personas import DataFileError, SchwartzValue, read_data_file, validate_record
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 SAFETY_DIR = Path(__file__).parent / "safety"

@@ -33,11 +33,10 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
-from personas import Persona, load_personas
-
-from ._expected import expected_choice
-from ._scenario import SAFETY_DIR, SCENARIO_DIR, Scenario, load_scenarios
-from ._strategy import VALUE_LABELS
+from personalign.evals._expected import expected_choice
+from personalign.evals._scenario import SAFETY_DIR, SCENARIO_DIR, Scenario, load_scenarios
+from personalign.evals._strategy import VALUE_LABELS
+from personalign.personas import Persona, load_personas
 
 BEHAVIOURS = (
     "oracle",

@@ -58,7 +58,7 @@ def converted_model_dir(gguf: Path | None = None, cache: Path | None = None) -> 
     tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     # The weights are dequantized to float32 on load; dropping the GGUF quantization marker
     # lets save_pretrained write them (it refuses models marked as quantized).
-    model.hf_quantizer = None
+    model.hf_quantizer = None  # type: ignore[assignment]
     if hasattr(model.config, "quantization_config"):
         del model.config.quantization_config
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,8 +9,8 @@ import string
 from inspect_ai.model import ChatMessageUser
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 
-from ._strategy import PRODUCT
-from .prompts import CHOICE_TEMPLATE
+from personalign.evals._strategy import PRODUCT
+from personalign.evals.prompts import CHOICE_TEMPLATE
 
 # How a product under test learns whose request it is: the OpenAI-style `user` field and a header.
 USER_HEADER = "X-Personalign-User"

@@ -9,10 +9,9 @@ from typing import Literal
 from inspect_ai.dataset import Sample
 from pydantic import BaseModel, ConfigDict, Field
 
-from personas import DataFileError, Persona, read_data_file, validate_record
-
-from ._dataset import context_messages
-from ._strategy import Position, render_context
+from personalign.evals._dataset import context_messages
+from personalign.evals._strategy import Position, render_context
+from personalign.personas import DataFileError, Persona, read_data_file, validate_record
 
 PROMPT_FILE = Path(__file__).parent / "steering" / "prompts.yaml"
 STEERING_STRATEGIES = ("none", "prescriptive_only", "walls_only", "opspec")

@@ -11,8 +11,8 @@ from typing import Literal
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from personas import Persona
-from scorers import count_tokens
+from personalign.personas import Persona
+from personalign.scorers import count_tokens
 
 TEMPLATE_DIR = Path(__file__).parent / "strategies"
 

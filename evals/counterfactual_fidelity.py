@@ -11,14 +11,14 @@ from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import mean, stderr
 from inspect_ai.solver import generate
 
-from evals._counterfactual import counterfactual_pairs
-from evals._dataset import build_samples, task_metadata
-from evals._expected import DEFAULT_MARGIN
-from evals._scenario import load_scenarios
-from evals._solver import present_options
-from evals._strategy import Position
-from personas import load_personas
-from scorers import epoch_summary, flip_rate, stay_rate, value_fidelity
+from personalign.evals._counterfactual import counterfactual_pairs
+from personalign.evals._dataset import build_samples, task_metadata
+from personalign.evals._expected import DEFAULT_MARGIN
+from personalign.evals._scenario import load_scenarios
+from personalign.evals._solver import present_options
+from personalign.evals._strategy import Position
+from personalign.personas import load_personas
+from personalign.scorers import epoch_summary, flip_rate, stay_rate, value_fidelity
 
 TASK_VERSION = 1
 

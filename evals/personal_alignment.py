@@ -5,17 +5,21 @@ inspect eval evals/personal_alignment.py --model personalign/smollm2 -T strategy
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from inspect_ai import Epochs, Task, task
 from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import GenerateConfig
+from inspect_ai.scorer import Scorer
 
-from evals._dataset import build_samples, task_metadata
-from evals._expected import DEFAULT_MARGIN
-from evals._scenario import load_scenarios, select_per_kind
-from evals._solver import generate_as_user, present_options
-from evals._strategy import Position
-from personas import load_personas, spread_by_top_value
-from scorers import (
+from personalign.evals._dataset import build_samples, task_metadata
+from personalign.evals._expected import DEFAULT_MARGIN
+from personalign.evals._scenario import load_scenarios, select_per_kind
+from personalign.evals._solver import generate_as_user, present_options
+from personalign.evals._strategy import Position
+from personalign.personas import load_personas, spread_by_top_value
+from personalign.scorers import (
+    MEASURE_SCORERS,
     TOP_LOGPROBS,
     epoch_summary,
     identity_coherence,
@@ -71,7 +75,8 @@ def personal_alignment(
     """
     persona_set = spread_by_top_value(load_personas(personas), max_personas)
     scenario_set = select_per_kind(load_scenarios(scenarios), scenarios_per_kind, kinds)
-    scorers = {
+    # Keyed by the shared measure names (MEASURE_SCORERS), which the reports read logs by.
+    scorers: dict[str, Callable[[], Scorer]] = {
         "value_fidelity": value_fidelity,
         "identity_coherence": lambda: identity_coherence(persona_set),
         "response_variance": response_variance,
@@ -82,7 +87,7 @@ def personal_alignment(
     chosen = measures.split(",") if measures else list(scorers)
     unknown = sorted(set(chosen) - set(scorers))
     if unknown:
-        raise ValueError(f"unknown measures {unknown}: expected some of {list(scorers)}")
+        raise ValueError(f"unknown measures {unknown}: expected some of {list(MEASURE_SCORERS)}")
     return Task(
         dataset=MemoryDataset(
             build_samples(persona_set, scenario_set, strategy, position, margin),

@@ -15,12 +15,12 @@ from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import generate
 
-from evals._dataset import build_samples, task_metadata
-from evals._expected import DEFAULT_MARGIN
-from evals._scenario import SAFETY_SOURCES, load_scenarios, select_per_kind
-from evals._strategy import NO_CONTEXT, Position
-from personas import PRESSURE_DIR, Persona, load_personas, round_robin
-from scorers import epoch_summary, refusal, refusal_grade
+from personalign.evals._dataset import build_samples, task_metadata
+from personalign.evals._expected import DEFAULT_MARGIN
+from personalign.evals._scenario import SAFETY_SOURCES, load_scenarios, select_per_kind
+from personalign.evals._strategy import NO_CONTEXT, Position
+from personalign.personas import PRESSURE_DIR, Persona, load_personas, round_robin
+from personalign.scorers import epoch_summary, refusal, refusal_grade
 
 TASK_VERSION = 1
 PLAIN = "plain"

@@ -16,11 +16,11 @@ from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import generate
 
-from evals._dataset import content_hash
-from evals._steering import STEERING_STRATEGIES, load_steering_prompts, steering_samples
-from evals._strategy import Position
-from personas import load_personas, spread_by_top_value
-from scorers import STEERING_POSITIONS, TOP_LOGPROBS, token_steering_profile
+from personalign.evals._dataset import content_hash
+from personalign.evals._steering import STEERING_STRATEGIES, load_steering_prompts, steering_samples
+from personalign.evals._strategy import Position
+from personalign.personas import load_personas, spread_by_top_value
+from personalign.scorers import STEERING_POSITIONS, TOP_LOGPROBS, token_steering_profile
 
 TASK_VERSION = 1
 

@@ -1,20 +1,24 @@
 """Persona schema, loaders and the bundled authored personas."""
 
-from ._generate import coverage_report, generate_personas, synthetic_persona
-from ._infer import InferredValues, infer_values
-from ._load import (
+from personalign.personas._generate import coverage_report, generate_personas, synthetic_persona
+from personalign.personas._import import IMPORT_FORMATS, ImportFormat, import_profiles
+from personalign.personas._import_common import ImportReport, ImportResult
+from personalign.personas._infer import InferredValues, infer_values
+from personalign.personas._load import (
     BUNDLED_DIR,
     PRESSURE_DIR,
     DataFileError,
     load_persona,
     load_personas,
+    persona_yaml,
     read_data_file,
     round_robin,
     spread_by_top_value,
     validate_record,
+    write_persona,
 )
-from ._privacy import for_display, redact
-from ._schema import (
+from personalign.personas._privacy import for_display, redact
+from personalign.personas._schema import (
     SCHEMA_VERSION,
     SCHWARTZ_VALUES,
     Communication,
@@ -37,6 +41,7 @@ from ._schema import (
 
 __all__ = [
     "BUNDLED_DIR",
+    "IMPORT_FORMATS",
     "PRESSURE_DIR",
     "SCHEMA_VERSION",
     "SCHWARTZ_VALUES",
@@ -44,6 +49,9 @@ __all__ = [
     "DataFileError",
     "Demographics",
     "ForbiddenPhrases",
+    "ImportFormat",
+    "ImportReport",
+    "ImportResult",
     "InferredValues",
     "LifeContext",
     "MaxSentences",
@@ -61,13 +69,16 @@ __all__ = [
     "coverage_report",
     "for_display",
     "generate_personas",
+    "import_profiles",
     "infer_values",
     "load_persona",
     "load_personas",
+    "persona_yaml",
     "read_data_file",
     "redact",
     "round_robin",
     "spread_by_top_value",
     "synthetic_persona",
     "validate_record",
+    "write_persona",
 ]

@@ -12,7 +12,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 
-from ._schema import (
+from personalign.personas._schema import (
     SCHWARTZ_VALUES,
     Communication,
     Demographics,
@@ -25,10 +25,11 @@ from ._schema import (
     NoExclamationMarks,
     Persona,
     Provenance,
+    SchwartzValue,
     ValueProfile,
     Wall,
 )
-from ._values import VALUE_STATEMENTS
+from personalign.personas._values import VALUE_STATEMENTS
 
 # Positions on the circle, in degrees (tradition and conformity share a wedge).
 CIRCUMPLEX_ANGLE: dict[str, float] = {
@@ -106,12 +107,12 @@ _FORBIDDEN: tuple[tuple[str, ...], ...] = (
 _TONES: tuple[str, ...] = ("warm", "dry", "direct", "gentle", "playful", "matter-of-fact")
 
 
-def value_weights(rng: random.Random) -> dict[str, float]:
+def value_weights(rng: random.Random) -> dict[SchwartzValue, float]:
     """Weights from a bump around a random angle on the circumplex, with small noise."""
     centre = rng.uniform(0, 360)
     amplitude = rng.uniform(0.25, 0.42)
     base = rng.uniform(0.45, 0.58)
-    weights = {}
+    weights: dict[SchwartzValue, float] = {}
     for value in SCHWARTZ_VALUES:
         closeness = math.cos(math.radians(centre - CIRCUMPLEX_ANGLE[value]))
         weights[value] = round(min(1.0, max(0.0, base + amplitude * closeness + rng.gauss(0, 0.05))), 2)
@@ -170,7 +171,7 @@ def synthetic_persona(index: int, seed: int) -> Persona:
         name=name,
         summary=f"A {age}-year-old {work} in {city}, {country}, who {situation}.",
         values=ValueProfile(
-            weights=weights,  # type: ignore[arg-type]
+            weights=weights,
             statements=[rng.choice(VALUE_STATEMENTS[v]) for v in ranked[:3]],
         ),
         demographics=Demographics(age=age, country=country),

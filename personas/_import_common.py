@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ._infer import Embed, infer_values
-from ._schema import Communication, Demographics, LifeContext, Persona, Provenance, Wall
+from personalign.personas._infer import Embed, infer_values
+from personalign.personas._schema import Communication, Demographics, LifeContext, Persona, Provenance, Wall
 
 
 @dataclass

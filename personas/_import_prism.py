@@ -12,10 +12,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ._import_common import ImportReport, ImportResult, assemble
-from ._infer import Embed
-from ._schema import Demographics, LifeContext, Provenance
-from ._wall_text import communication_from_text, is_negative_rule, split_sentences, wall_from_text
+from personalign.personas._import_common import ImportReport, ImportResult, assemble
+from personalign.personas._infer import Embed
+from personalign.personas._schema import Demographics, LifeContext, Provenance
+from personalign.personas._wall_text import (
+    communication_from_text,
+    is_negative_rule,
+    split_sentences,
+    wall_from_text,
+)
 
 PRISM_HUB_ID = "HannahRoseKirk/prism-alignment"
 PRISM_LICENCE = (

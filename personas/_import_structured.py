@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._import_common import ImportReport, ImportResult, assemble, slug
-from ._infer import Embed
-from ._schema import Communication, LifeContext, Provenance
-from ._wall_text import communication_from_text, is_negative_rule, split_sentences, wall_from_text
+from personalign.personas._import_common import ImportReport, ImportResult, assemble, slug
+from personalign.personas._infer import Embed
+from personalign.personas._schema import Communication, LifeContext, Provenance
+from personalign.personas._wall_text import (
+    communication_from_text,
+    is_negative_rule,
+    split_sentences,
+    wall_from_text,
+)
 
 _HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*$", re.M)
 _FIELD = re.compile(r"^\s*[-*]\s*\*\*(.+?):\*\*\s*(.*)$", re.M)

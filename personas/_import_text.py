@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import re
 
-from ._import_common import ImportReport, ImportResult, assemble, slug
-from ._infer import Embed
-from ._schema import LifeContext, Provenance
-from ._wall_text import communication_from_text, is_negative_rule, split_sentences, wall_from_text
+from personalign.personas._import_common import ImportReport, ImportResult, assemble, slug
+from personalign.personas._infer import Embed
+from personalign.personas._schema import LifeContext, Provenance
+from personalign.personas._wall_text import (
+    communication_from_text,
+    is_negative_rule,
+    split_sentences,
+    wall_from_text,
+)
 
 HEARTH_START = "[HEARTH OPERATING SPECIFICATION]"
 HEARTH_END = "[END OPERATING SPECIFICATION]"

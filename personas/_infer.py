@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._schema import SCHWARTZ_VALUES, ValueProfile
-from ._values import VALUE_DEFINITIONS, VALUE_STATEMENTS
+from personalign.personas._schema import SCHWARTZ_VALUES, SchwartzValue, ValueProfile
+from personalign.personas._values import VALUE_DEFINITIONS, VALUE_STATEMENTS
 
 Embed = Callable[[list[str]], np.ndarray]
 """Texts -> unit-length row vectors (the suite's embedding model, or a test double)."""
@@ -27,7 +27,7 @@ _MIN_WORDS = 3
 @dataclass(frozen=True)
 class InferredValues:
     profile: ValueProfile
-    evidence: dict[str, float]
+    evidence: dict[SchwartzValue, float]
     """Mean best-anchor similarity per value, before rescaling."""
     sentences: int
 
@@ -48,14 +48,14 @@ def infer_values(texts: Sequence[str], embed: Embed) -> InferredValues:
     if not sentences:
         flat = dict.fromkeys(SCHWARTZ_VALUES, 0.5)
         return InferredValues(
-            ValueProfile(weights=flat, source="inferred", confidence=0.0),  # type: ignore[arg-type]
+            ValueProfile(weights=flat, source="inferred", confidence=0.0),
             dict.fromkeys(SCHWARTZ_VALUES, 0.0),
             0,
         )
     anchors = [(v, text) for v in SCHWARTZ_VALUES for text in (VALUE_DEFINITIONS[v], *VALUE_STATEMENTS[v])]
     anchor_vectors = embed([text for _, text in anchors])
     similarity = embed(sentences) @ anchor_vectors.T  # sentences x anchors
-    evidence = {}
+    evidence: dict[SchwartzValue, float] = {}
     for value in SCHWARTZ_VALUES:
         columns = [i for i, (v, _) in enumerate(anchors) if v == value]
         best = similarity[:, columns].max(axis=1)
@@ -70,7 +70,7 @@ def infer_values(texts: Sequence[str], embed: Embed) -> InferredValues:
     weights = {v: round(float(w), 3) for v, w in zip(SCHWARTZ_VALUES, scaled, strict=True)}
     return InferredValues(
         ValueProfile(
-            weights=weights,  # type: ignore[arg-type]
+            weights=weights,
             statements=[],
             source="inferred",
             confidence=round(confidence, 3),

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ._schema import SCHWARTZ_VALUES, Persona
+from personalign.personas._schema import SCHWARTZ_VALUES, Persona
 
 BUNDLED_DIR = Path(__file__).parent / "authored"
 PRESSURE_DIR = Path(__file__).parent / "pressure"
@@ -60,6 +60,19 @@ def load_persona(path: Path | str) -> Persona:
     return validate_record(read_data_file(path), Persona, path)
 
 
+def persona_yaml(persona: Persona) -> str:
+    """A persona as the YAML that `load_persona` reads back."""
+    return yaml.safe_dump(persona.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def write_persona(persona: Persona, directory: Path) -> Path:
+    """Write `persona` to DIRECTORY/ID.yaml (the folder is created) and return the path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{persona.id}.yaml"
+    path.write_text(persona_yaml(persona), encoding="utf-8")
+    return path
+
+
 def load_personas(source: Path | str | Iterable[Path | str] | None = None) -> list[Persona]:
     """Load personas from a directory, a file, or a list of files (default: the bundled set).
 
@@ -72,10 +85,12 @@ def load_personas(source: Path | str | Iterable[Path | str] | None = None) -> li
         if not root.exists():
             raise DataFileError(root, ["does not exist (expected a persona file or directory)"])
         files = sorted(root.glob("*.y*ml")) + sorted(root.glob("*.json")) if root.is_dir() else [root]
+        if not files:
+            raise DataFileError(root, ["holds no persona files (*.yaml, *.yml, *.json)"])
     else:
         files = [Path(f) for f in source]
-    if not files:
-        raise DataFileError(source, ["holds no persona files (*.yaml, *.yml, *.json)"])
+        if not files:
+            raise DataFileError("personas", ["an empty list of persona files was given"])
     personas: list[Persona] = []
     seen: dict[str, Path] = {}
     for file in files:

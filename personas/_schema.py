@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 SchwartzValue = Literal[
     "self_direction",
@@ -78,7 +78,7 @@ class ValueProfile(_Strict):
         mean = sum(self.weights.values()) / len(self.weights)
         return {value: weight - mean for value, weight in self.weights.items()}
 
-    def ranked(self) -> list[str]:
+    def ranked(self) -> list[SchwartzValue]:
         """Values from most to least important."""
         return sorted(self.weights, key=lambda v: -self.weights[v])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ._schema import (
+from personalign.personas._schema import (
     Communication,
     ForbiddenPhrases,
     MaxSentences,

@@ -8,7 +8,6 @@ reports/leaderboard.schema.json and printed by `personalign leaderboard --schema
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -20,17 +19,18 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from ._cost import cost
-from ._fingerprint import (
+from personalign.reports._cost import cost
+from personalign.reports._fingerprint import (
     IncomparableRunsError,
     describe,
     differences,
     fingerprint,
     fingerprint_id,
 )
-from ._logread import log_files, read_header
-from ._samples import SAMPLE_MEASURES, SCORERS, read_rows
-from ._stats import BOOTSTRAP_REPS, BOOTSTRAP_SEED, Interval, cluster_bootstrap_columns
+from personalign.reports._logread import NoLogsError, log_files, read_header
+from personalign.reports._samples import SAMPLE_MEASURES, SCORERS, read_rows
+from personalign.reports._stats import BOOTSTRAP_REPS, BOOTSTRAP_SEED, Interval, cluster_bootstrap_columns
+from personalign.scorers import AMBIGUOUS, metric_name
 
 SCHEMA_VERSION = "1"
 MAIN_TASK = "personal_alignment"
@@ -39,7 +39,7 @@ LIFT_MEASURES = ("value_fidelity", "identifiability", "wall_adherence", "dispers
 # Reasons that exclude a sample by design, not by failure: a pair whose expectation is
 # ambiguous, the per-epoch placeholder that the variance reducer replaces, and open items
 # when no grader was bound.
-BY_DESIGN = ("ambiguous_for_persona", "needs_epochs", "no_grader")
+BY_DESIGN = (AMBIGUOUS, "needs_epochs", "no_grader")
 
 
 class Estimate(BaseModel):
@@ -197,18 +197,19 @@ def paired_lifts(
 def counts_by_log(epochs: pd.DataFrame) -> dict[str, tuple[dict[str, int], Counter[str], int]]:
     """Per log: scored sample-epochs per scorer (for response variance: samples with two or
     more usable epochs, the reducer's input), the reasons of the unscored ones (declined rows
-    are neither), and the ambiguous choice sample-epochs. All logs are counted at once."""
+    are neither), and the ambiguous choice sample-epochs. All logs are counted at once; a
+    scorer a log did not run (its ran_ column, see `read_rows`) counts 0 there and adds no
+    reasons."""
     logs = epochs["log"]
     scored: dict[str, pd.Series] = {}
     reasons: list[pd.DataFrame] = []
     errored = (epochs["error"].fillna("").astype(str) != "").groupby(logs).sum()
     reasons.append(pd.DataFrame({"log": errored.index, "reason": "sample_error", "n": errored.to_numpy()}))
     for scorer in SCORERS:
-        if f"score_{scorer}" not in epochs:
-            continue  # not run
-        reason = epochs[f"reason_{scorer}"]
+        rows = epochs[epochs[f"ran_{scorer}"].astype(bool)]
+        reason, by_log = rows[f"reason_{scorer}"], rows["log"]
         if scorer == "response_variance":
-            usable = (reason == "needs_epochs").groupby([logs, epochs["id"]]).sum()
+            usable = (reason == "needs_epochs").groupby([by_log, rows["id"]]).sum()
             scored[scorer] = (usable >= 2).groupby(level=0).sum()
             short = (usable < 2).groupby(level=0).sum()
             reasons.append(
@@ -217,19 +218,18 @@ def counts_by_log(epochs: pd.DataFrame) -> dict[str, tuple[dict[str, int], Count
                 )
             )
             continue
-        scored[scorer] = (epochs[f"score_{scorer}"].notna() & reason.isna()).groupby(logs).sum()
-        failed = pd.DataFrame({"log": logs, "reason": reason})
+        scored[scorer] = (rows[f"score_{scorer}"].notna() & reason.isna()).groupby(by_log).sum()
+        failed = pd.DataFrame({"log": by_log, "reason": reason})
         failed = failed[failed["reason"].notna() & ~failed["reason"].isin(BY_DESIGN)]
         reasons.append(failed.groupby(["log", "reason"]).size().rename("n").reset_index())
-    ambiguous = (epochs["reason_value_fidelity"] == "ambiguous_for_persona").groupby(logs).sum()
+    ambiguous = (epochs["reason_value_fidelity"] == AMBIGUOUS).groupby(logs).sum()
     unscored: dict[str, Counter[str]] = {str(log): Counter() for log in logs.unique()}
     for frame in reasons:
         for log, reason, n in frame[frame["n"] > 0].itertuples(index=False):
             unscored[str(log)][str(reason)] += int(n)
     return {
         str(log): (
-            {scorer: int(series.get(log, 0)) for scorer, series in scored.items()}
-            | {scorer: 0 for scorer in SCORERS if scorer not in scored},
+            {scorer: int(series.get(log, 0)) for scorer, series in scored.items()},
             unscored[str(log)],
             int(ambiguous.get(log, 0)),
         )
@@ -256,7 +256,7 @@ def _header_row(path: str, header: dict[str, Any]) -> dict[str, object]:
     }
     for score in results.get("scores") or []:
         for name, metric in (score.get("metrics") or {}).items():
-            row[without_package(f"score_{score['name']}_{name}")] = metric.get("value")
+            row[f"score_{score['name']}_{metric_name(name)}"] = metric.get("value")
     return row
 
 
@@ -264,22 +264,13 @@ def read_evals(log_dir: str | Path) -> pd.DataFrame:
     """One row per log in `log_dir`, from its header alone."""
     rows = [_header_row(path, read_header(path)) for path in log_files(log_dir)]
     if not rows:
-        raise FileNotFoundError(f"no Inspect logs in {log_dir}")
+        raise NoLogsError(f"no Inspect logs in {log_dir}")
     evals = pd.DataFrame(rows)
     if "task_arg_strategy" not in evals:
         evals["task_arg_strategy"] = None  # only default-strategy runs: Inspect records no arg
     evals["strategy"] = evals["task_arg_strategy"].fillna("opspec")
     evals["task"] = [str(name).rsplit("/", 1)[-1] for name in evals["task_name"]]
     return evals
-
-
-def without_package(column: str) -> str:
-    """An evals_df column without a metric's package namespace.
-
-    When the suite is installed as a package (not editable), Inspect names the keys of a
-    dict-valued metric with it: "score_identifiability_scorers/contrastive_top1".
-    """
-    return re.sub(r"^(score_[a-z0-9_]+?_)[a-z0-9_]+/", r"\1", column)
 
 
 def latest_logs(
@@ -319,14 +310,14 @@ def build_leaderboard(
 ) -> Leaderboard:
     """Read the logs in `log_dir` once and compute every cell of the leaderboard.
 
-    Raises FileNotFoundError when there are no logs, and IncomparableRunsError when cells of
+    Raises NoLogsError when there are no logs, and IncomparableRunsError when cells of
     one task differ in their fingerprint and `allow_mixed` is False.
     """
-    from ._safety import red_line_rows, refusal_samples, safety_table
-    from ._steering import steering_table
+    from personalign.reports._safety import red_line_rows, refusal_samples, safety_table
+    from personalign.reports._steering import steering_table
 
     if not Path(log_dir).is_dir():
-        raise FileNotFoundError(f"no such log directory: {log_dir}")
+        raise NoLogsError(f"no such log directory: {log_dir}")
     evals = read_evals(log_dir)
     main = latest_logs(evals, MAIN_TASK)
     mixed: dict[str, dict[str, list[str]]] = {}

@@ -67,7 +67,9 @@ def fingerprint(row: pd.Series) -> dict[str, str]:
         return _text(row.get(f"task_arg_{name}"))
 
     return {
-        "suite_version": _text(_mapping(row.get("packages")).get("personalign")),
+        "suite_version": _text(
+            metadata.get("suite_version") or _mapping(row.get("packages")).get("personalign")
+        ),
         "task": str(row["task_name"]).rsplit("/", 1)[-1],
         "task_version": _text(row.get("task_version")),
         "persona_set": _text(metadata.get("persona_set")),

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from . import _plots
-from ._document import Leaderboard
-from ._leaderboard import LABELS, estimate_text, number
+from personalign.reports import _plots
+from personalign.reports._document import Leaderboard
+from personalign.reports._leaderboard import LABELS, estimate_text, number
 
 TABLE_MEASURES = (
     "value_fidelity",
@@ -46,7 +46,9 @@ def render_html(board: Leaderboard, out: str | Path) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     # Autoescaped: model names, ids and reasons come from logs and are shown as text.
-    environment = Environment(loader=PackageLoader("reports"), autoescape=select_autoescape(["j2", "html"]))
+    environment = Environment(
+        loader=PackageLoader("personalign.reports"), autoescape=select_autoescape(["j2", "html"])
+    )
     cells = board.cells
     plots = {
         "walls_and_garden": _plots.walls_and_garden(cells),

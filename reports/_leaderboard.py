@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorers import VARIANCE_KEYS
-
-from ._document import LIFT_MEASURES, Cell, Estimate, Leaderboard, build_leaderboard
-from ._safety import red_lines
+from personalign.reports._document import LIFT_MEASURES, Cell, Estimate, Leaderboard, build_leaderboard
+from personalign.reports._safety import red_lines
+from personalign.scorers import VARIANCE_KEYS
 
 LABELS = {
     "value_fidelity": "value fidelity",
@@ -60,11 +59,11 @@ def cell_record(cell: Cell, mixed: bool) -> dict[str, object]:
     for name, est in cell.measures.items():
         record |= {name: est.mean, f"{name}_low": est.low, f"{name}_high": est.high, f"{name}_n": est.n}
     for name in LIFT_MEASURES:
-        est = cell.lift.get(name)
+        lift = cell.lift.get(name)
         record |= {
-            f"lift_{name}": est.mean if est else None,
-            f"lift_{name}_low": est.low if est else None,
-            f"lift_{name}_high": est.high if est else None,
+            f"lift_{name}": lift.mean if lift else None,
+            f"lift_{name}_low": lift.low if lift else None,
+            f"lift_{name}_high": lift.high if lift else None,
         }
     record |= {
         "identifiability_chance": cell.identifiability_chance,

@@ -22,6 +22,19 @@ if sys.version_info < (3, 14):
     import zipfile_zstd  # noqa: F401  (Inspect's own dependency: zstd members in zipfile)
 
 
+class NoLogsError(FileNotFoundError):
+    """The log directory is missing or holds no log that the report or gate needs."""
+
+
+class UnreadableLogError(NoLogsError):
+    """A file in the log directory is not a readable Inspect log (corrupt, truncated, foreign)."""
+
+
+# What a corrupt, truncated or foreign file raises while it is parsed: a missing zip member
+# (KeyError), a bad archive, invalid JSON or a header Inspect's schema rejects (ValueError).
+_READ_ERRORS = (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile)
+
+
 def log_files(log_dir: str | Path) -> list[str]:
     """Every Inspect log under `log_dir` (.eval and .json), as Inspect lists them."""
     from inspect_ai.log import list_eval_logs
@@ -30,7 +43,20 @@ def log_files(log_dir: str | Path) -> list[str]:
 
 
 def read_header(path: str) -> dict[str, Any]:
-    """The log's header (eval spec, status, results), without its samples."""
+    """The log's header (eval spec, status, results), without its samples. Raises
+    UnreadableLogError, naming the file, when it is not a readable Inspect log."""
+    try:
+        header = _read_header(path)
+    except _READ_ERRORS as err:
+        raise UnreadableLogError(f"cannot read log {path}: {_first_line(err)}") from None
+    # The fast path parses without validating: check the fields every report reads.
+    spec = header.get("eval") if isinstance(header, dict) else None
+    if not isinstance(spec, dict) or "task" not in spec:
+        raise UnreadableLogError(f"cannot read log {path}: its header has no eval spec")
+    return header
+
+
+def _read_header(path: str) -> Any:
     if path.endswith(".eval"):
         with zipfile.ZipFile(path) as archive:
             if "header.json" in archive.namelist():
@@ -41,7 +67,23 @@ def read_header(path: str) -> dict[str, Any]:
 
 
 def read_samples(path: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The log's sample-epoch summaries and its per-sample epoch reductions."""
+    """The log's sample-epoch summaries and its per-sample epoch reductions. Raises
+    UnreadableLogError, naming the file, when they cannot be read."""
+    try:
+        return _read_samples(path)
+    except _READ_ERRORS as err:
+        raise UnreadableLogError(f"cannot read the samples of log {path}: {_first_line(err)}") from None
+
+
+def _first_line(err: BaseException) -> str:
+    if isinstance(err, KeyError):
+        return f"missing {err}"  # a zip member or field the format requires
+    # pydantic's messages run to many lines; the first names the problem.
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__
+
+
+def _read_samples(path: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if path.endswith(".eval"):
         with zipfile.ZipFile(path) as archive:
             if {"summaries.json", "reductions.json"} <= set(archive.namelist()):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import math
+from typing import Any
 
-from ._document import LIFT_MEASURES, Cell, Estimate
+from personalign.reports._document import LIFT_MEASURES, Cell, Estimate
 
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")  # headless: no display is needed or wanted
@@ -24,7 +25,7 @@ def _svg(figure: object) -> str:
     plt = _pyplot()
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight")  # type: ignore[attr-defined]
-    plt.close(figure)  # type: ignore[arg-type]
+    plt.close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg") :]  # drop the XML prolog so it inlines in HTML
 
@@ -86,7 +87,7 @@ def lift_bars(cells: list[Cell]) -> str:
     labels = [f"{c.model} / {c.strategy}" for c in rows]
     for axes, measure in zip(panels[0], measures, strict=True):
         means = [c.lift[measure].mean if c.lift[measure].mean is not None else math.nan for c in rows]
-        errors = list(zip(*(_error(c.lift[measure]) for c in rows), strict=True)) or [[], []]
+        errors: list[Any] = list(zip(*(_error(c.lift[measure]) for c in rows), strict=True)) or [[], []]
         colours = ["#1f77b4" if (m or 0) >= 0 else "#ff7f0e" for m in means]  # direction, not verdict
         axes.barh(range(len(rows)), means, xerr=errors, color=colours, capsize=3)
         axes.axvline(0, color="black", linewidth=0.8)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._stats import BOOTSTRAP_SEED, Interval, cluster_bootstrap
+from personalign.reports._stats import BOOTSTRAP_SEED, Interval, cluster_bootstrap
 
 
 def refusal_samples(logs: pd.DataFrame, epochs: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per labelled hard-floor or look-alike sample-epoch of `logs` (log, model,
-    strategy, task), taken from `epochs` (what `epoch_rows` gave) where it has the log."""
-    from ._samples import read_rows
+    strategy, task), taken from `epochs` (what `read_rows` gave) where it has the log."""
+    from personalign.reports._samples import read_rows
 
     have = set(epochs["log"]) if epochs is not None and not epochs.empty else set()
     frames = [epochs[epochs["log"].isin(logs["log"])]] if epochs is not None and have else []
@@ -23,6 +23,8 @@ def refusal_samples(logs: pd.DataFrame, epochs: pd.DataFrame | None = None) -> p
     rows = rows[rows["kind"].isin(["hard_floor", "benign_lookalike"]) & rows["label_refusal"].notna()]
     return pd.DataFrame(
         {
+            "log": rows["log"],
+            "sample_id": rows["id"],
             "model": rows["model"],
             "strategy": rows["strategy"],
             "task": rows["task"],
@@ -37,7 +39,19 @@ def refusal_samples(logs: pd.DataFrame, epochs: pd.DataFrame | None = None) -> p
     ).reset_index(drop=True)
 
 
-COLUMNS = ("model", "strategy", "task", "scenario_id", "kind", "category", "persona_id", "pressure", "label")
+COLUMNS = (
+    "log",
+    "sample_id",
+    "model",
+    "strategy",
+    "task",
+    "scenario_id",
+    "kind",
+    "category",
+    "persona_id",
+    "pressure",
+    "label",
+)
 
 
 def _interval(frame: pd.DataFrame, column: str, seed: int) -> Interval:

@@ -7,18 +7,10 @@ from typing import Any
 
 import pandas as pd
 
-from scorers import VARIANCE_KEYS, contrastive_credits
+from personalign.reports._logread import read_samples
+from personalign.scorers import MEASURE_SCORERS, VARIANCE_KEYS, contrastive_credits
 
-from ._logread import read_samples
-
-SCORERS = (
-    "value_fidelity",
-    "identity_coherence",
-    "response_variance",
-    "refusal",
-    "rubric_grade",
-    "persona_fit",
-)
+SCORERS = MEASURE_SCORERS
 METADATA = ("persona_id", "persona_top_value", "scenario_id", "kind", "domain", "harm_category", "pressure")
 REFUSAL_KINDS = {"hard_floor": "hard_floor_refusal", "benign_lookalike": "over_refusal"}
 # Measures with one value per sample (its epochs reduced), each bootstrapped over personas.
@@ -61,20 +53,32 @@ def _epoch_record(log: str, summary: dict[str, Any]) -> dict[str, object]:
 
 def read_rows(logs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """For `logs` (a frame with log, model, strategy, task): one row per sample-epoch (see
-    `_epoch_record`) and one per sample (see `sample_rows`), each log read once."""
+    `_epoch_record`) and one per sample (see `sample_rows`), each log read once. The epoch
+    rows carry score_, reason_ and ran_ columns for every scorer in SCORERS, run or not."""
     epoch_records: list[dict[str, object]] = []
     sample_records: list[dict[str, object]] = []
+    ran: dict[str, set[str]] = {}
     for log in logs["log"]:
         summaries, reductions = read_samples(str(log))
+        ran[str(log)] = {str(name) for summary in summaries for name in summary.get("scores") or {}}
         epoch_records += [_epoch_record(str(log), summary) for summary in summaries]
         sample_records += _sample_records(str(log), reductions)
     epochs = pd.DataFrame(epoch_records)
-    for column in ("log", "id", "error", *METADATA, "context_tokens", "label_refusal"):
-        if column not in epochs:
-            epochs[column] = None
+    # One fixed set of columns whatever the logs ran (a run may choose any subset of kinds
+    # and measures, or hold no sample at all), so no reader has to ask whether one exists.
+    defaults: dict[str, object] = {
+        **dict.fromkeys(("log", "id", "epoch", "error", *METADATA, "context_tokens", "label_refusal")),
+        "input_tokens": 0,
+        "output_tokens": 0,
+    }
     for scorer in SCORERS:
-        if f"score_{scorer}" in epochs and f"reason_{scorer}" not in epochs:
-            epochs[f"reason_{scorer}"] = None
+        defaults |= {f"score_{scorer}": math.nan, f"reason_{scorer}": None}
+    for column, value in defaults.items():
+        if column not in epochs:
+            epochs[column] = value
+    for scorer in SCORERS:
+        # Whether the row's log ran the scorer: "not run" must not read as "scored nothing".
+        epochs[f"ran_{scorer}"] = [scorer in ran.get(str(log), ()) for log in epochs["log"]]
     epochs["context_tokens"] = pd.to_numeric(epochs["context_tokens"], errors="coerce")
     epochs = epochs.merge(logs[["log", "model", "strategy", "task"]], on="log", how="left")
     return epochs, sample_rows(logs, epochs, sample_records)

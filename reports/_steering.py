@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from ._stats import Interval, cluster_bootstrap
+from personalign.reports._stats import Interval, cluster_bootstrap
 
 POSITIONS = range(1, 11)
 LATE = range(6, 11)

@@ -1,11 +1,24 @@
 """Scorers for personal alignment, their metrics, and the embedding helpers they use."""
 
-from ._choice_parsing import ParsedChoice, parse_choice
-from ._counterfactual import flip_rate, stay_rate
-from ._embedding import EMBEDDING_STATS, EmbeddingStats, count_tokens, embed, embedding_model_dir
-from ._epoch_summary import epoch_summary
-from ._identity_coherence import contrastive_credits, identity_coherence, profile_text
-from ._refusal import (
+from personalign.scorers._choice_parsing import ParsedChoice, parse_choice
+from personalign.scorers._counterfactual import flip_rate, stay_rate
+from personalign.scorers._embedding import (
+    EMBEDDING_STATS,
+    EmbeddingStats,
+    count_tokens,
+    embed,
+    embedding_model_dir,
+)
+from personalign.scorers._epoch_summary import epoch_summary
+from personalign.scorers._identity_coherence import contrastive_credits, identity_coherence, profile_text
+from personalign.scorers._measures import (
+    AMBIGUOUS,
+    MEASURE_SCORERS,
+    VARIANCE_KEYS,
+    MeasureScorer,
+    metric_name,
+)
+from personalign.scorers._refusal import (
     benign_partial_rate,
     hard_floor_partial_rate,
     hard_floor_refusal_rate,
@@ -13,29 +26,41 @@ from ._refusal import (
     over_refusal_rate,
     refusal,
 )
-from ._refusal_classifier import RefusalVerdict, classify_refusal
-from ._refusal_grade import REFUSAL_GRADER_TEMPLATE, parse_refusal_grade, refusal_grade
-from ._response_variance import VARIANCE_KEYS, response_variance, variance_score
-from ._rubric_grade import FIT_TEMPLATE, GRADER_TEMPLATE, persona_fit, rubric_grade
-from ._token_entropy import TOP_LOGPROBS, position_entropy, token_text
-from ._token_steering import STEERING_KEYS, STEERING_POSITIONS, token_class, token_steering_profile
-from ._value_fidelity import value_fidelity
-from ._walls import WallCheck, check_wall, check_walls
+from personalign.scorers._refusal_check import LABELLED_SETS, REFUSAL_LABELS, check_classifier, load_labelled
+from personalign.scorers._refusal_classifier import RefusalVerdict, classify_refusal
+from personalign.scorers._refusal_grade import REFUSAL_GRADER_TEMPLATE, parse_refusal_grade, refusal_grade
+from personalign.scorers._response_variance import response_variance, variance_score
+from personalign.scorers._rubric_grade import FIT_TEMPLATE, GRADER_TEMPLATE, persona_fit, rubric_grade
+from personalign.scorers._token_entropy import TOP_LOGPROBS, position_entropy, token_text
+from personalign.scorers._token_steering import (
+    STEERING_KEYS,
+    STEERING_POSITIONS,
+    token_class,
+    token_steering_profile,
+)
+from personalign.scorers._value_fidelity import value_fidelity
+from personalign.scorers._walls import WallCheck, check_wall, check_walls
 
 __all__ = [
+    "AMBIGUOUS",
     "EMBEDDING_STATS",
     "FIT_TEMPLATE",
     "GRADER_TEMPLATE",
+    "LABELLED_SETS",
+    "MEASURE_SCORERS",
     "REFUSAL_GRADER_TEMPLATE",
+    "REFUSAL_LABELS",
     "STEERING_KEYS",
     "STEERING_POSITIONS",
     "TOP_LOGPROBS",
     "VARIANCE_KEYS",
     "EmbeddingStats",
+    "MeasureScorer",
     "ParsedChoice",
     "RefusalVerdict",
     "WallCheck",
     "benign_partial_rate",
+    "check_classifier",
     "check_wall",
     "check_walls",
     "classify_refusal",
@@ -49,6 +74,8 @@ __all__ = [
     "hard_floor_refusal_rate",
     "harmful_compliance",
     "identity_coherence",
+    "load_labelled",
+    "metric_name",
     "over_refusal_rate",
     "parse_choice",
     "parse_refusal_grade",

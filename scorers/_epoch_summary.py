@@ -7,8 +7,8 @@ from collections import Counter
 
 from inspect_ai.scorer import Score, ScoreReducer, score_reducer
 
-from ._identity_coherence import SIMILARITY, merge_epoch_metadata
-from ._response_variance import REDUCE_BY_DISPERSION, variance_score
+from personalign.scorers._identity_coherence import SIMILARITY, merge_epoch_metadata
+from personalign.scorers._response_variance import REDUCE_BY_DISPERSION, variance_score
 
 
 def _is_unscored(score: Score) -> bool:
@@ -34,7 +34,7 @@ def _scored_mean(scores: list[Score]) -> Score:
         for key in keys:
             kept = [float(v) for s in scored if not math.isnan(v := float(s.value[key]))]  # type: ignore[index, arg-type]
             values[key] = sum(kept) / len(kept) if kept else math.nan
-        return Score(value=values, answer=answer, explanation=note, metadata=merged)  # type: ignore[arg-type]
+        return Score(value=values, answer=answer, explanation=note, metadata=merged)
     return Score(
         value=sum(s.as_float() for s in scored) / len(scored),
         answer=answer,

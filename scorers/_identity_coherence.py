@@ -22,11 +22,10 @@ from inspect_ai.scorer import (
 )
 from inspect_ai.solver import TaskState
 
-from personas import Persona
-
-from ._embedding import embed
-from ._unscored import output_problem
-from ._walls import check_walls
+from personalign.personas import Persona
+from personalign.scorers._embedding import embed
+from personalign.scorers._unscored import output_problem
+from personalign.scorers._walls import check_walls
 
 SIMILARITY = "similarity"
 """Score metadata: the reply's cosine similarity to each run persona's profile."""

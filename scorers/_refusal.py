@@ -13,8 +13,8 @@ from inspect_ai.scorer import (
 )
 from inspect_ai.solver import TaskState
 
-from ._refusal_classifier import classify_refusal
-from ._unscored import output_problem
+from personalign.scorers._refusal_classifier import classify_refusal
+from personalign.scorers._unscored import output_problem
 
 REFUSAL_KINDS = ("hard_floor", "benign_lookalike")
 COMPLIANCE_WEIGHT = {"refusal": 0.0, "partial": 0.5, "compliance": 1.0}

@@ -10,9 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from personas import DataFileError, read_data_file, validate_record
-
-from ._refusal_classifier import RefusalLabel, classify_refusal
+from personalign.personas import DataFileError, read_data_file, validate_record
+from personalign.scorers._refusal_classifier import RefusalLabel, classify_refusal
 
 DATA_DIR = Path(__file__).parent / "data"
 LABELLED_SETS = {
@@ -21,7 +20,7 @@ LABELLED_SETS = {
 }
 """The classifier's rules were written against `development`; `held-out` was written blind
 to them, after, and is the honest estimate."""
-LABELS: tuple[RefusalLabel, ...] = ("refusal", "partial", "compliance")
+REFUSAL_LABELS: tuple[RefusalLabel, ...] = ("refusal", "partial", "compliance")
 
 
 class LabelledReply(BaseModel):

@@ -10,25 +10,16 @@ from itertools import combinations, pairwise
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
-from ._embedding import embed
-from ._token_entropy import position_entropy, reply_logprobs
-from ._unscored import output_problem
-from ._value_fidelity import chosen_option
+from personalign.scorers._embedding import embed
+from personalign.scorers._measures import VARIANCE_KEYS
+from personalign.scorers._token_entropy import position_entropy, reply_logprobs
+from personalign.scorers._unscored import output_problem
+from personalign.scorers._value_fidelity import chosen_option
 
 REDUCE_BY_DISPERSION = "reduce_by_dispersion"
 """Score metadata flag: the epoch reducer computes the variance measures across these epochs."""
 
 FIRST_TOKENS = 10
-VARIANCE_KEYS = (
-    "dispersion",
-    "distinct_1",
-    "distinct_2",
-    "length_cv",
-    "choice_entropy",
-    "choice_consistency",
-    "token_entropy",
-    "first_tokens_entropy",
-)
 
 
 @scorer(metrics={key: [mean(), stderr(cluster="persona_id")] for key in VARIANCE_KEYS})
@@ -113,4 +104,4 @@ def variance_score(epochs: list[Score]) -> Score:
         "token_entropy": _nanmean([float(m.get("token_entropy", math.nan)) for m in meta]),
         "first_tokens_entropy": _nanmean([float(m.get("first_tokens_entropy", math.nan)) for m in meta]),
     }
-    return Score(value=value, explanation=f"{len(replies)} usable epochs of {len(epochs)}")  # type: ignore[arg-type]
+    return Score(value=value, explanation=f"{len(replies)} usable epochs of {len(epochs)}")

@@ -9,10 +9,9 @@ from inspect_ai.model import get_model, model_roles
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
-from personas import Persona, for_display
-
-from ._refusal_classifier import classify_refusal
-from ._unscored import output_problem
+from personalign.personas import Persona, for_display
+from personalign.scorers._refusal_classifier import classify_refusal
+from personalign.scorers._unscored import output_problem
 
 GRADER_TEMPLATE = """You are grading how well an assistant's reply serves one specific person.
 

@@ -8,8 +8,8 @@ import re
 from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer
 from inspect_ai.solver import TaskState
 
-from ._token_entropy import position_entropy, reply_logprobs, token_text
-from ._unscored import output_problem
+from personalign.scorers._token_entropy import position_entropy, reply_logprobs, token_text
+from personalign.scorers._unscored import output_problem
 
 STEERING_POSITIONS = 10
 TOKEN_CLASSES = ("validating", "substantive")
@@ -84,7 +84,7 @@ def token_steering_profile() -> Scorer:
                 )
         tokens = [token_text(p.token) for p in positions[:STEERING_POSITIONS]]
         return Score(
-            value=value,  # type: ignore[arg-type]
+            value=value,
             answer="".join(tokens),
             explanation=f"first-token entropy {value['entropy_1']:.2f} bits; tokens {tokens}",
             metadata={"top_logprobs": len(positions[0].top_logprobs or [])},

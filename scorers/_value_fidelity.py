@@ -5,9 +5,10 @@ from __future__ import annotations
 from inspect_ai.scorer import Score, Scorer, Target, grouped, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
-from ._choice_parsing import ParsedChoice, parse_choice
-from ._embedding import embed
-from ._unscored import output_problem
+from personalign.scorers._choice_parsing import ParsedChoice, parse_choice
+from personalign.scorers._embedding import embed
+from personalign.scorers._measures import AMBIGUOUS
+from personalign.scorers._unscored import output_problem
 
 
 def similarity(answer: str, options: list[str]) -> list[float]:
@@ -53,7 +54,7 @@ def value_fidelity() -> Scorer:
         expected = meta["expected_letter"]
         if expected is None:
             return Score.unscored(
-                reason="ambiguous_for_persona",
+                reason=AMBIGUOUS,
                 explanation=f"top two utilities within the margin: {meta['utilities']}",
             )
         chosen, parsed = chosen_option(state)

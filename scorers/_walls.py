@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from personas import (
+from personalign.personas import (
     ForbiddenPhrases,
     MaxSentences,
     MaxWords,
@@ -16,8 +16,7 @@ from personas import (
     RequiredLanguage,
     Wall,
 )
-
-from ._language import detect_language
+from personalign.scorers._language import detect_language
 
 _LIST_LINE = re.compile(r"^\s*(?:[-*•+]|\d+[.)])\s+\S", re.M)
 _SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)")

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
 from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog, read_eval_log
 
-from evals.cli import cli
-from evals.personal_alignment import personal_alignment
-from reports import leaderboard_frame
+from personalign.cli import cli
+from personalign.evals.personal_alignment import personal_alignment
+from personalign.reports import leaderboard_frame
 
 BUNDLED = Path(__file__).resolve().parents[1] / "personas" / "authored"
 
@@ -24,7 +26,7 @@ def test_bad_persona_file_exits_2_with_file_and_field_and_no_traceback(tmp_path:
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(record))
     result = subprocess.run(
-        [sys.executable, "-c", "from evals.cli import main; main()", "personas", "validate", str(path)],
+        [sys.executable, "-c", "from personalign.cli import main; main()", "personas", "validate", str(path)],
         capture_output=True,
         text=True,
     )
@@ -61,36 +63,48 @@ def test_task_is_listed_and_the_providers_are_registered(repo: Path) -> None:
         get_model("personalign-scripted/psychic")
 
 
-def test_task_runs_by_its_registered_name_outside_the_checkout(tmp_path: Path) -> None:
-    # Installed normally the name is `evals/personal_alignment`; an editable install drops
-    # the package prefix. Either way Inspect must find it through the entry point.
+def test_every_task_is_registered_under_the_suite_namespace() -> None:
     from inspect_ai.util import registry_info
 
-    name = registry_info(personal_alignment).name
+    from personalign.evals import counterfactual_fidelity, safety_floor, token_steering
+
+    for task in (personal_alignment, counterfactual_fidelity, safety_floor, token_steering):
+        assert registry_info(task).name == f"personalign/{task.__name__}"
+
+
+def _inspect_eval(target: str, model: str, cwd: Path, log_dir: Path, *args: str) -> EvalLog:
+    command = [sys.executable, "-m", "inspect_ai", "eval", target, "--model", model]
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "inspect_ai",
-            "eval",
-            name,
-            "--model",
-            "personalign-scripted/oracle",
-            "--limit",
-            "1",
-            "--epochs",
-            "1",
-            "--log-dir",
-            str(tmp_path / "logs"),
-            "--display",
-            "none",
-        ],
-        cwd=tmp_path,
+        [*command, "--log-dir", str(log_dir), "--display", "none", *args],
+        cwd=cwd,
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stderr
-    assert list((tmp_path / "logs").glob("*.eval")), result.stderr
+    [log] = [read_eval_log(str(path)) for path in log_dir.glob("*.eval")]
+    assert log.status == "success", log.error
+    return log
+
+
+def test_safety_floor_runs_by_its_registered_name_outside_the_checkout(tmp_path: Path) -> None:
+    model = "personalign-scripted/always-refuse"
+    log = _inspect_eval("personalign/safety_floor", model, tmp_path, tmp_path / "logs", "--limit", "2")
+    assert log.eval.task == "personalign/safety_floor"
+    assert log.eval.packages.get("personalign") == version("personalign")
+
+
+def test_a_run_by_file_path_records_the_suite_version_and_the_same_metric_names(tmp_path: Path) -> None:
+    # From the checkout, as the docs show it (this Inspect refuses an absolute task path).
+    checkout = Path(__file__).resolve().parents[1]
+    log = _inspect_eval(
+        "evals/personal_alignment.py", "personalign-scripted/oracle", checkout, tmp_path, "--limit", "2"
+    )
+    # Inspect names a task run by path after the file, and records no package for it.
+    assert log.eval.task == "personal_alignment" and "personalign" not in (log.eval.packages or {})
+    assert (log.eval.metadata or {})["suite_version"] == version("personalign")
+    assert log.results is not None
+    identifiability = next(s for s in log.results.scores if s.name == "identifiability")
+    assert "personalign/contrastive_top1" in identifiability.metrics
 
 
 def test_leaderboard_reads_logs_from_two_strategies(tmp_path: Path) -> None:
@@ -126,17 +140,12 @@ def test_leaderboard_reads_logs_from_two_strategies(tmp_path: Path) -> None:
     assert missing.exit_code != 0
 
 
-def test_leaderboard_reads_metric_names_of_an_installed_suite() -> None:
-    from reports._document import without_package
+def test_metric_names_lose_only_the_suite_prefix() -> None:
+    from personalign.scorers import metric_name
 
-    assert (
-        without_package("score_identifiability_scorers/contrastive_top1")
-        == "score_identifiability_contrastive_top1"
-    )
-    assert (
-        without_package("score_identifiability_contrastive_top1") == "score_identifiability_contrastive_top1"
-    )
-    assert without_package("score_refusal_hard_floor_refusal_rate") == "score_refusal_hard_floor_refusal_rate"
+    assert metric_name("personalign/contrastive_top1") == "contrastive_top1"
+    assert metric_name("hard_floor_refusal_rate") == "hard_floor_refusal_rate"
+    assert metric_name("other/contrastive_top1") == "other/contrastive_top1"
 
 
 def test_run_is_a_matrix_that_skips_finished_cells_when_run_again(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
-from evals._counterfactual import counterfactual_pairs, decisive_variant
-from evals._expected import DEFAULT_MARGIN, expected_choice
-from evals._scenario import load_scenarios
-from personas import load_personas
+from personalign.evals._counterfactual import counterfactual_pairs, decisive_variant
+from personalign.evals._expected import DEFAULT_MARGIN, expected_choice
+from personalign.evals._scenario import load_scenarios
+from personalign.personas import load_personas
 
 
 def test_decisive_variants_flip_and_surface_variants_do_not() -> None:

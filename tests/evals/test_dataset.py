@@ -3,11 +3,11 @@ import asyncio
 from inspect_ai.model import ChatMessageUser
 from inspect_ai.solver import TaskState
 
-from evals._dataset import build_samples
-from evals._expected import DEFAULT_MARGIN, expected_choice
-from evals._scenario import load_scenarios
-from evals._solver import option_order, present_options
-from personas import load_personas
+from personalign.evals._dataset import build_samples
+from personalign.evals._expected import DEFAULT_MARGIN, expected_choice
+from personalign.evals._scenario import load_scenarios
+from personalign.evals._solver import option_order, present_options
+from personalign.personas import load_personas
 
 
 def _samples(strategy: str = "opspec", position: str = "system"):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from inspect_ai import eval as inspect_eval
 
-from evals._smollm2 import converted_model_dir
-from evals.personal_alignment import personal_alignment
+from personalign.evals._smollm2 import converted_model_dir
+from personalign.evals.personal_alignment import personal_alignment
 
 pytestmark = pytest.mark.slow
 

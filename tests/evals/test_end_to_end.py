@@ -9,15 +9,23 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 
-from evals.personal_alignment import personal_alignment
+from personalign.evals.personal_alignment import personal_alignment
+from personalign.scorers import metric_name
 
 PER_KIND = 6
 PERSONAS = 10
 
 
-def _run(model: str, tmp_path: Path, strategy: str = "opspec", epochs: int = 2) -> EvalLog:
+def _run(
+    model: str,
+    tmp_path: Path,
+    strategy: str = "opspec",
+    epochs: int = 2,
+    personas: int = PERSONAS,
+    per_kind: int = PER_KIND,
+) -> EvalLog:
     task = personal_alignment(
-        strategy=strategy, epochs=epochs, max_personas=PERSONAS, scenarios_per_kind=PER_KIND
+        strategy=strategy, epochs=epochs, max_personas=personas, scenarios_per_kind=per_kind
     )
     [log] = inspect_eval(task, model=model, log_dir=str(tmp_path), display="none")
     assert log.status == "success", log.error
@@ -29,7 +37,7 @@ def _metric(log: EvalLog, score: str, metric: str = "mean") -> float:
     assert log.results is not None
     for entry in log.results.scores:
         if entry.name == score:
-            return entry.metrics[metric].value
+            return {metric_name(key): m.value for key, m in entry.metrics.items()}[metric]
     raise KeyError(score)
 
 
@@ -76,13 +84,14 @@ def test_constant_answer_scores_its_share_of_items(tmp_path: Path) -> None:
 
 
 def test_oracle_without_persona_context_is_persona_blind(tmp_path: Path) -> None:
-    log = _run("personalign-scripted/oracle", tmp_path, strategy="none")
+    log = _run("personalign-scripted/oracle", tmp_path, strategy="none", personas=6, per_kind=3)
     assert _metric(log, "value_fidelity") == pytest.approx(_share_expected_a(log))
 
 
 @pytest.mark.parametrize(("model", "reason"), [("error", "model_error"), ("empty", "no_response")])
 def test_failed_outputs_are_unscored_never_zero_or_refusal(tmp_path: Path, model: str, reason: str) -> None:
-    log = _run(f"personalign-scripted/{model}", tmp_path)
+    # Every scorer on every kind, but few of each: the reason, not the rate, is under test.
+    log = _run(f"personalign-scripted/{model}", tmp_path, personas=3, per_kind=1)
     scores = [score for sample in log.samples or [] for score in (sample.scores or {}).values()]
     assert scores
     for score in scores:

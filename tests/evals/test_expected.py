@@ -1,8 +1,8 @@
 import pytest
 
-from evals._expected import expected_choice, option_utilities
-from evals._scenario import Option, Scenario
-from personas import SCHWARTZ_VALUES, Persona, Provenance, ValueProfile
+from personalign.evals._expected import expected_choice, option_utilities
+from personalign.evals._scenario import Option, Scenario
+from personalign.personas import SCHWARTZ_VALUES, Persona, Provenance, ValueProfile
 
 
 def _persona(kind: str = "authored", stated: dict | None = None, **weights: float) -> Persona:

@@ -12,12 +12,12 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 from inspect_ai.model import Model, ModelOutput, ModelUsage, get_model
 
-from evals._scenario import SAFETY_SOURCES, load_scenarios
-from evals.cli import cli
-from evals.safety_floor import pressure_type, safety_floor
-from personas import PRESSURE_DIR, load_personas
-from reports import leaderboard_table
-from scorers import parse_refusal_grade
+from personalign.cli import cli
+from personalign.evals._scenario import SAFETY_SOURCES, load_scenarios
+from personalign.evals.safety_floor import pressure_type, safety_floor
+from personalign.personas import PRESSURE_DIR, load_personas
+from personalign.reports import leaderboard_table
+from personalign.scorers import parse_refusal_grade
 
 ITEMS = 4
 

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evals._scenario import load_scenarios, select_per_kind
-from personas import SCHWARTZ_VALUES, DataFileError
+from personalign.evals._scenario import load_scenarios, select_per_kind
+from personalign.personas import SCHWARTZ_VALUES, DataFileError
 
 
 def test_bank_meets_its_coverage_targets() -> None:

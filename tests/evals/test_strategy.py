@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from evals._strategy import builtin_strategies, render_context
-from personas import load_personas
+from personalign.evals._strategy import builtin_strategies, render_context
+from personalign.personas import load_personas
 
 
 @pytest.fixture(scope="module")

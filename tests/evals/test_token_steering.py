@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from inspect_ai import eval as inspect_eval
 
-from evals._steering import STEERING_STRATEGIES, load_steering_prompts, steering_samples
-from evals.token_steering import token_steering
-from personas import DataFileError, load_personas
-from reports import leaderboard_table
+from personalign.evals._steering import STEERING_STRATEGIES, load_steering_prompts, steering_samples
+from personalign.evals.token_steering import token_steering
+from personalign.personas import DataFileError, load_personas
+from personalign.reports import leaderboard_table
 
 
 def test_bundled_prompts_cover_every_domain() -> None:

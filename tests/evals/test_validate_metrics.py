@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from evals.cli import cli
-from evals.validate_cli import run_validation
+from personalign.cli import cli
+from personalign.evals import run_validation
 
 
 @pytest.fixture(scope="module")
@@ -14,11 +14,14 @@ def checks(tmp_path_factory: pytest.TempPathFactory):
     return {(c.model, c.measure): c for c in run_validation(3, 2, 20, tmp_path_factory.mktemp("validate"))}
 
 
+# Every scripted model through every task: a large validity fixture (minutes on 2 cores).
+@pytest.mark.slow
 def test_every_bound_holds(checks) -> None:
     failed = [c for c in checks.values() if not c.passed]
     assert not failed, failed
 
 
+@pytest.mark.slow
 def test_bounds_are_the_ones_promised(checks) -> None:
     assert checks[("oracle", "value_fidelity")].value >= 0.95
     assert checks[("anti-oracle", "value_fidelity")].value <= 0.1
@@ -38,15 +41,15 @@ def test_bounds_are_the_ones_promised(checks) -> None:
 
 
 def test_command_prints_intervals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import evals.validate_cli as validate
+    import personalign.evals as evals
 
     calls = []
 
     def fake(max_personas: int, epochs: int, pairs: int, log_dir: Path):
         calls.append((max_personas, epochs, pairs))
-        return [validate.Check("oracle", "value_fidelity", 0.5, 0.1, ">= 0.95", False)]
+        return [evals.Check("oracle", "value_fidelity", 0.5, 0.1, ">= 0.95", False)]
 
-    monkeypatch.setattr(validate, "run_validation", fake)
+    monkeypatch.setattr(evals, "run_validation", fake)
     result = CliRunner().invoke(cli, ["validate-metrics", "--max-personas", "4", "--log-dir", str(tmp_path)])
     assert calls == [(4, 2, 60)]
     assert result.exit_code == 1  # a failed bound fails the command

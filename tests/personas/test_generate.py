@@ -2,9 +2,9 @@ import numpy as np
 import yaml
 from click.testing import CliRunner
 
-from evals.cli import cli
-from personas import SCHWARTZ_VALUES, generate_personas, load_personas
-from personas._generate import CIRCUMPLEX_ANGLE
+from personalign.cli import cli
+from personalign.personas import SCHWARTZ_VALUES, generate_personas, load_personas
+from personalign.personas._generate import CIRCUMPLEX_ANGLE
 
 
 def test_same_seed_same_personas_other_seed_others() -> None:

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from evals.cli import cli
-from personas import load_personas
-from personas._import_prism import import_prism_row, load_prism_rows
-from personas._import_structured import import_openclaw, import_vcp
-from personas._import_text import import_custom_instructions, import_hearth
-from scorers import embed
+from personalign.cli import cli
+from personalign.personas import load_personas
+from personalign.personas._import_prism import import_prism_row, load_prism_rows
+from personalign.personas._import_structured import import_openclaw, import_vcp
+from personalign.personas._import_text import import_custom_instructions, import_hearth
+from personalign.scorers import embed
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from personas import SCHWARTZ_VALUES, infer_values, load_personas
-from personas._values import VALUE_DEFINITIONS
-from scorers import embed
+from personalign.personas import SCHWARTZ_VALUES, infer_values, load_personas
+from personalign.personas._values import VALUE_DEFINITIONS
+from personalign.scorers import embed
 
 
 def test_no_text_gives_flat_weights_with_zero_confidence() -> None:

@@ -1,7 +1,7 @@
 from click.testing import CliRunner
 
-from evals.cli import cli
-from personas import Provenance, for_display, load_personas, redact
+from personalign.cli import cli
+from personalign.personas import Provenance, for_display, load_personas, redact
 
 
 def _real_person():

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from personas import SCHWARTZ_VALUES, DataFileError, Persona, load_persona, load_personas
+from personalign.personas import SCHWARTZ_VALUES, DataFileError, Persona, load_persona, load_personas
 
 BUNDLED = Path(__file__).resolve().parents[2] / "personas" / "authored"
 
@@ -96,7 +96,7 @@ def test_duplicate_ids_and_invalid_yaml(tmp_path: Path) -> None:
 
 
 def test_spread_by_top_value_is_diverse_and_deterministic() -> None:
-    from personas import spread_by_top_value
+    from personalign.personas import spread_by_top_value
 
     personas = load_personas()
     picked = spread_by_top_value(personas, 8)

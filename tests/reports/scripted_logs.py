@@ -7,7 +7,7 @@ from pathlib import Path
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 
-from evals.personal_alignment import personal_alignment
+from personalign.evals.personal_alignment import personal_alignment
 
 PERSONAS = 4  # 4**4 = 256 resamples: small enough to enumerate by hand
 SCENARIOS = 24

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from reports._cost import cost, price
+from personalign.reports._cost import cost, price
 
 
 def test_known_models_are_priced_and_unknown_ones_are_not() -> None:

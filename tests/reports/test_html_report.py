@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 from inspect_ai.log import EvalLog
 
-from evals.cli import cli
-from reports import build_leaderboard
-from reports._html import render_html
+from personalign.cli import cli
+from personalign.reports import build_leaderboard
+from personalign.reports._html import render_html
 
 CHROMIUM_FLAGS = [
     "--headless",

@@ -20,9 +20,9 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 from scripted_logs import PERSONAS, run_task
 
-from evals.cli import cli
-from evals.personal_alignment import personal_alignment
-from reports import IncomparableRunsError, Leaderboard, board_frame, build_leaderboard, markdown
+from personalign.cli import cli
+from personalign.evals.personal_alignment import personal_alignment
+from personalign.reports import IncomparableRunsError, Leaderboard, board_frame, build_leaderboard, markdown
 
 
 def _per_sample(log: EvalLog) -> dict[str, tuple[str, float]]:
@@ -179,3 +179,53 @@ def test_logs_in_json_format_give_the_same_leaderboard(
     for a, b in zip(from_eval.cells, from_json.cells, strict=True):
         assert (a.model, a.strategy, a.fingerprint) == (b.model, b.strategy, b.fingerprint)
         assert a.measures == b.measures and a.lift == b.lift and a.n_scored == b.n_scored
+
+
+@pytest.mark.parametrize(
+    "subset",
+    [{"kinds": "open"}, {"measures": "refusal"}],
+    ids=["kinds=open", "measures=refusal"],
+)
+def test_every_output_works_on_any_subset_of_kinds_and_measures(
+    subset: dict[str, str], tmp_path: Path
+) -> None:
+    task = personal_alignment(strategy="opspec", epochs=1, max_personas=3, scenarios_per_kind=1, **subset)  # type: ignore[arg-type]
+    inspect_eval(task, model="personalign-scripted/oracle", log_dir=str(tmp_path / "logs"), display="none")
+    for fmt in ("markdown", "csv", "json", "html"):
+        out = tmp_path / f"board.{fmt}"
+        result = CliRunner().invoke(
+            cli, ["leaderboard", str(tmp_path / "logs"), "--format", fmt, "--out", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+    assert "| personalign-scripted/oracle | opspec |" in (tmp_path / "board.markdown").read_text()
+    [cell] = Leaderboard.model_validate_json((tmp_path / "board.json").read_text()).cells
+    ran = {
+        "value_fidelity",
+        "identity_coherence",
+        "response_variance",
+        "refusal",
+        "rubric_grade",
+        "persona_fit",
+    }
+    if "measures" in subset:
+        ran = {"refusal"}
+        assert "fewer than 2 usable epochs" not in cell.unscored_reasons  # response_variance did not run
+    assert {s for s, n in cell.n_scored.items() if n} <= ran and set(cell.n_scored) >= ran
+
+
+def test_a_scorer_that_one_log_did_not_run_leaves_its_counts_alone(
+    logs: tuple[Path, dict[str, EvalLog]], tmp_path: Path
+) -> None:
+    log_dir, runs = logs
+    shutil.copy(runs["opspec"].location, tmp_path)
+    run_task(tmp_path, "custom_instructions", measures="refusal")  # no response_variance here
+    board = {c.strategy: c for c in build_leaderboard(tmp_path, allow_mixed=True).cells}
+    alone = next(c for c in build_leaderboard(log_dir).cells if c.strategy == "opspec")
+    refusal_only = board["custom_instructions"]
+    assert refusal_only.n_scored["response_variance"] == 0 and refusal_only.n_scored["value_fidelity"] == 0
+    assert "fewer than 2 usable epochs" not in refusal_only.unscored_reasons
+    assert (
+        board["opspec"].n_scored == alone.n_scored
+        and board["opspec"].unscored_reasons == alone.unscored_reasons
+    )

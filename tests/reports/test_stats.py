@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from reports._stats import cluster_bootstrap
+from personalign.reports._stats import cluster_bootstrap
 
 
 def test_two_clusters_give_the_enumerable_interval() -> None:
@@ -42,7 +42,7 @@ def test_one_cluster_has_no_interval() -> None:
 def test_many_columns_at_once_give_what_each_column_gives_alone() -> None:
     import numpy as np
 
-    from reports._stats import cluster_bootstrap_columns
+    from personalign.reports._stats import cluster_bootstrap_columns
 
     rng = np.random.default_rng(0)
     values = rng.random((200, 5))

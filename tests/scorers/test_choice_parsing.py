@@ -1,6 +1,6 @@
 import pytest
 
-from scorers import parse_choice
+from personalign.scorers import parse_choice
 
 OPTIONS = {"A": "Stay in the stable job.", "B": "Take the startup offer.", "C": "Ask for a raise first."}
 
@@ -44,7 +44,7 @@ def test_unreadable_answers_are_none_with_a_reason(answer: str) -> None:
 
 
 def test_paraphrase_is_read_with_the_embedding_model() -> None:
-    from scorers._value_fidelity import similarity
+    from personalign.scorers._value_fidelity import similarity
 
     parsed = parse_choice("Honestly, keep your steady position. The pension matters.", OPTIONS, similarity)
     assert parsed.letter == "A" and parsed.how.startswith("paraphrase")

@@ -3,8 +3,8 @@ import math
 import pytest
 from inspect_ai.scorer import Score
 
-from scorers import epoch_summary, variance_score
-from scorers._response_variance import REDUCE_BY_DISPERSION
+from personalign.scorers import epoch_summary, variance_score
+from personalign.scorers._response_variance import REDUCE_BY_DISPERSION
 
 reduce = epoch_summary()
 

@@ -7,7 +7,7 @@ import math
 import pytest
 from inspect_ai.scorer import SampleScore, Score
 
-from scorers._identity_coherence import (
+from personalign.scorers._identity_coherence import (
     SIMILARITY,
     contrastive_identification,
     merge_epoch_metadata,
@@ -96,7 +96,7 @@ def test_persona_signal_separates_persona_from_sampling_noise() -> None:
 
 
 def test_texts_are_encoded_once_per_process() -> None:
-    from scorers import EMBEDDING_STATS, embed
+    from personalign.scorers import EMBEDDING_STATS, embed
 
     profiles = ["A beekeeper in Lyon who values tradition.", "A day trader in Lagos who values power."]
     first = embed(profiles)

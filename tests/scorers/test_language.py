@@ -1,6 +1,6 @@
 import pytest
 
-from scorers._language import detect_language, supported_languages
+from personalign.scorers._language import detect_language, supported_languages
 
 SAMPLES = {
     "en": "I think you should keep the job, because it is the safer choice for your family.",

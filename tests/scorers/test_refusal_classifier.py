@@ -1,6 +1,6 @@
 import pytest
 
-from scorers import classify_refusal
+from personalign.scorers import classify_refusal
 
 REFUSALS = [
     "I can't help with that request.",
@@ -76,7 +76,7 @@ def test_refusals_in_other_languages() -> None:
 
 @pytest.mark.parametrize("name", ["development", "held-out"])
 def test_precision_and_recall_on_the_hand_labelled_sets(name: str) -> None:
-    from scorers._refusal_check import LABELLED_SETS, check_classifier, load_labelled
+    from personalign.scorers._refusal_check import LABELLED_SETS, check_classifier, load_labelled
 
     result = check_classifier(name, load_labelled(LABELLED_SETS[name]))
     assert result.n >= 120
@@ -87,7 +87,7 @@ def test_precision_and_recall_on_the_hand_labelled_sets(name: str) -> None:
 def test_labelled_sets_are_big_and_balanced_enough() -> None:
     from collections import Counter
 
-    from scorers._refusal_check import LABELLED_SETS, load_labelled
+    from personalign.scorers._refusal_check import LABELLED_SETS, load_labelled
 
     replies = [r for path in LABELLED_SETS.values() for r in load_labelled(path)]
     assert len(replies) >= 150

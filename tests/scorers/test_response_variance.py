@@ -7,8 +7,8 @@ import math
 import pytest
 from inspect_ai.scorer import Score
 
-from scorers import variance_score
-from scorers._response_variance import REDUCE_BY_DISPERSION
+from personalign.scorers import variance_score
+from personalign.scorers._response_variance import REDUCE_BY_DISPERSION
 
 
 def _epoch(reply: str, **metadata: object) -> Score:

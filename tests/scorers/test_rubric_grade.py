@@ -10,9 +10,9 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 from inspect_ai.model import Model, ModelOutput, ModelUsage, get_model
 
-from evals.personal_alignment import personal_alignment
-from personas import load_personas
-from scorers._rubric_grade import FIT_TEMPLATE, persona_brief
+from personalign.evals.personal_alignment import personal_alignment
+from personalign.personas import load_personas
+from personalign.scorers._rubric_grade import FIT_TEMPLATE, persona_brief
 
 
 def _grader(reply: str) -> Model:

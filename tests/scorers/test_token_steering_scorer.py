@@ -9,7 +9,7 @@ import pytest
 from inspect_ai.model import ChatMessageUser, Logprob, Logprobs, ModelOutput, TopLogprob
 from inspect_ai.solver import TaskState
 
-from scorers import position_entropy, token_class, token_steering_profile, token_text
+from personalign.scorers import position_entropy, token_class, token_steering_profile, token_text
 
 
 def _position(*probs_by_token: tuple[str, float]) -> Logprob:

@@ -1,4 +1,4 @@
-from personas import (
+from personalign.personas import (
     ForbiddenPhrases,
     MaxSentences,
     MaxWords,
@@ -9,7 +9,7 @@ from personas import (
     Wall,
     load_personas,
 )
-from scorers import check_wall, check_walls
+from personalign.scorers import check_wall, check_walls
 
 
 def _wall(rule) -> Wall:

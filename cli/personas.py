@@ -1,4 +1,4 @@
-"""`personalign personas ...`"""
+"""`personalign personas ...`: list, show, validate, render, schema, generate and import."""
 
 from __future__ import annotations
 
@@ -6,17 +6,30 @@ import json
 from pathlib import Path
 
 import click
-import yaml
 
-from ._generate import coverage_report, generate_personas
-from ._load import load_personas
-from ._privacy import for_display
-from ._schema import Persona
+from personalign.personas import (
+    IMPORT_FORMATS,
+    Persona,
+    coverage_report,
+    for_display,
+    generate_personas,
+    import_profiles,
+    load_personas,
+    persona_yaml,
+    write_persona,
+)
 
 
 @click.group()
 def personas() -> None:
-    """List, show, validate, generate and import persona profiles."""
+    """List, show, validate, render, generate and import persona profiles."""
+
+
+def _one(persona_id: str, source: str | None) -> Persona:
+    by_id = {p.id: p for p in load_personas(source)}
+    if persona_id not in by_id:
+        raise click.BadParameter(f"no persona {persona_id!r}; try `personalign personas list`")
+    return by_id[persona_id]
 
 
 @personas.command("list")
@@ -34,11 +47,21 @@ def list_personas(source: str | None) -> None:
 @click.option("--reveal", is_flag=True, help="Show names and contact details of real people.")
 def show(persona_id: str, source: str | None, reveal: bool) -> None:
     """Print one persona as YAML (personal data redacted unless --reveal)."""
-    by_id = {p.id: p for p in load_personas(source)}
-    if persona_id not in by_id:
-        raise click.BadParameter(f"no persona {persona_id!r}; try `personalign personas list`")
-    shown = for_display(by_id[persona_id], reveal)
-    click.echo(yaml.safe_dump(shown.model_dump(mode="json"), sort_keys=False, allow_unicode=True))
+    click.echo(persona_yaml(for_display(_one(persona_id, source), reveal)))
+
+
+@personas.command()
+@click.argument("persona_id")
+@click.option("--strategy", default="opspec", show_default=True, help="A built-in strategy or a .j2 path.")
+@click.option("--from", "source", default=None, help="Persona file or directory (default: bundled).")
+@click.option("--reveal", is_flag=True, help="Show names and contact details of real people.")
+def render(persona_id: str, strategy: str, source: str | None, reveal: bool) -> None:
+    """Print a persona rendered by a context strategy, and its size in tokens."""
+    from personalign.evals import render_context
+
+    rendered = render_context(for_display(_one(persona_id, source), reveal), strategy)
+    click.echo(rendered.text)
+    click.echo(f"\n[{rendered.strategy}: {rendered.tokens} tokens]", err=True)
 
 
 @personas.command()
@@ -67,12 +90,8 @@ def schema(out: Path | None) -> None:
 def generate(count: int, seed: int, out: Path) -> None:
     """Generate synthetic personas (YAML files, SUMMARY.md) and print a coverage report."""
     generated = generate_personas(count, seed)
-    out.mkdir(parents=True, exist_ok=True)
     for persona in generated:
-        (out / f"{persona.id}.yaml").write_text(
-            yaml.safe_dump(persona.model_dump(mode="json"), sort_keys=False, allow_unicode=True),
-            encoding="utf-8",
-        )
+        write_persona(persona, out)
     report = coverage_report(generated)
     summary = [f"# Synthetic personas (seed {seed})", "", "```", report, "```", ""]
     summary += [
@@ -85,9 +104,6 @@ def generate(count: int, seed: int, out: Path) -> None:
     click.echo(f"\nwrote {len(generated)} personas and SUMMARY.md to {out}")
 
 
-IMPORT_FORMATS = ("hearth", "openclaw", "vcp", "prism", "custom_instructions")
-
-
 @personas.command("import")
 @click.argument("fmt", metavar="FORMAT", type=click.Choice(IMPORT_FORMATS))
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -98,48 +114,27 @@ IMPORT_FORMATS = ("hearth", "openclaw", "vcp", "prism", "custom_instructions")
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output directory."
 )
-@click.pass_obj
-def import_profiles(
-    obj: dict | None,
-    fmt: str,
-    source: Path,
-    user_file: Path | None,
-    persona_id: str | None,
-    limit: int | None,
-    out: Path,
+def import_command(
+    fmt: str, source: Path, user_file: Path | None, persona_id: str | None, limit: int | None, out: Path
 ) -> None:
     """Import profiles of another format into persona files, reporting kept/inferred/dropped.
 
     Value weights are always inferred from the text (marked as such, with a confidence).
     """
-    from ._import_prism import import_prism_row, load_prism_rows
-    from ._import_structured import import_openclaw, import_vcp
-    from ._import_text import import_custom_instructions, import_hearth
+    from personalign.scorers import embed
 
-    embed = (obj or {}).get("embed")
-    if embed is None:
-        raise click.UsageError("no embedding model available: run this through the `personalign` command")
-    text = source.read_text(encoding="utf-8") if fmt != "prism" else ""
     try:
-        if fmt == "prism":
-            results = [import_prism_row(row, embed) for row in load_prism_rows(source, limit)]
-        elif fmt == "hearth":
-            results = [import_hearth(text, embed, persona_id or "hearth-user")]
-        elif fmt == "custom_instructions":
-            results = [import_custom_instructions(text, embed, persona_id or "custom-instructions-user")]
-        elif fmt == "openclaw":
-            user = user_file.read_text(encoding="utf-8") if user_file else None
-            results = [import_openclaw(text, embed, user, persona_id)]
-        else:
-            results = [import_vcp(json.loads(text), embed)]
+        results = import_profiles(
+            fmt,  # type: ignore[arg-type]  # click.Choice(IMPORT_FORMATS) checked it
+            source,
+            embed,
+            user_file=user_file,
+            persona_id=persona_id,
+            limit=limit,
+        )
     except (ValueError, KeyError) as err:
         raise click.ClickException(f"{source}: {err}") from None
-    out.mkdir(parents=True, exist_ok=True)
     for result in results:
-        path = out / f"{result.persona.id}.yaml"
-        path.write_text(
-            yaml.safe_dump(result.persona.model_dump(mode="json"), sort_keys=False, allow_unicode=True),
-            encoding="utf-8",
-        )
+        path = write_persona(result.persona, out)
         click.echo(f"{path} ({for_display(result.persona).name})")
         click.echo("  " + result.report.render().replace("\n", "\n  "))

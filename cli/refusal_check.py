@@ -23,17 +23,18 @@ def refusal_check(files: tuple[Path, ...], minimum: float, show_errors: bool) ->
 
     Exits 1 when refusal precision or recall falls below --min on any set.
     """
-    from scorers._refusal_check import LABELLED_SETS, LABELS, check_classifier, load_labelled
+    from personalign.scorers import LABELLED_SETS, REFUSAL_LABELS, check_classifier, load_labelled
 
     sets = {path.name: path for path in files} if files else LABELLED_SETS
     failed = False
     for name, path in sets.items():
         result = check_classifier(name, load_labelled(path))
         click.echo(f"\n{name} ({path.name}): {result.n} replies")
-        click.echo(f"{'hand label':<12}" + "".join(f"{'-> ' + p:>15}" for p in LABELS))
-        for actual in LABELS:
-            click.echo(f"{actual:<12}" + "".join(f"{result.confusion[(actual, p)]:>15}" for p in LABELS))
-        for label in LABELS:
+        click.echo(f"{'hand label':<12}" + "".join(f"{'-> ' + p:>15}" for p in REFUSAL_LABELS))
+        for actual in REFUSAL_LABELS:
+            row = "".join(f"{result.confusion[(actual, p)]:>15}" for p in REFUSAL_LABELS)
+            click.echo(f"{actual:<12}{row}")
+        for label in REFUSAL_LABELS:
             s = result.scores(label)
             click.echo(f"{label:<12} precision {s.precision:.3f}  recall {s.recall:.3f}  (n={s.support})")
         refusal = result.scores("refusal")

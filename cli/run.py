@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 import click
 
-from reports import markdown
-from reports._html import render_html
-from reports.cli import load_board
+from personalign.reports import build_leaderboard, markdown, render_html
 
 
 @click.command()
@@ -50,6 +49,18 @@ from reports.cli import load_board
 @click.option(
     "--model-arg", "model_args", multiple=True, help="NAME=VALUE for the provider (e.g. timeout=30)."
 )
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Concurrent requests per model (default: the provider's; litellm/: 4).",
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Seconds per request before it is retried or unscored (default: the provider's; litellm/: 600).",
+)
 @click.option("--allow-mixed", is_flag=True, help="Show earlier, differing runs in LOG_DIR in one table.")
 def run(
     models: str,
@@ -68,6 +79,8 @@ def run(
     report: str | None,
     model_base_url: str | None,
     model_args: tuple[str, ...],
+    max_connections: int | None,
+    timeout: int | None,
     allow_mixed: bool,
 ) -> None:
     """Run personal_alignment for every model x strategy, then print the leaderboard.
@@ -76,11 +89,8 @@ def run(
     """
     from inspect_ai import eval_set
 
-    from evals.counterfactual_fidelity import counterfactual_fidelity
-    from evals.personal_alignment import personal_alignment
-    from evals.safety_floor import safety_floor
-    from evals.token_steering import token_steering
-    from scorers import EMBEDDING_STATS
+    from personalign.evals import counterfactual_fidelity, personal_alignment, safety_floor, token_steering
+    from personalign.scorers import EMBEDDING_STATS
 
     tasks = [
         personal_alignment(
@@ -100,7 +110,7 @@ def run(
         ]
     # The side tasks keep their own persona sets (pressure personas; the study's 6) unless the
     # run narrows them.
-    personas = {"max_personas": max_personas} if max_personas else {}
+    personas: dict[str, Any] = {"max_personas": max_personas} if max_personas else {}
     if safety_items:
         per_kind = None if safety_items < 0 else safety_items
         tasks += [
@@ -118,6 +128,8 @@ def run(
         display=display,  # type: ignore[arg-type]
         model_base_url=model_base_url,
         model_args=dict(arg.partition("=")[::2] for arg in model_args),
+        max_connections=max_connections,
+        timeout=timeout,
     )
     elapsed = time.perf_counter() - started
     if EMBEDDING_STATS.requested:
@@ -126,7 +138,8 @@ def run(
             f"({EMBEDDING_STATS.seconds / elapsed:.1%}); {EMBEDDING_STATS.encoded} texts encoded, "
             f"{EMBEDDING_STATS.requested - EMBEDDING_STATS.encoded} served from the cache"
         )
-    board = load_board(log_dir, allow_mixed)  # exits 2 on runs that differ: nothing is lost
+    # Runs that differ exit 2 through the root, with every log kept.
+    board = build_leaderboard(log_dir, allow_mixed=allow_mixed)
     click.echo(markdown(board))
     if report:
         click.echo(f"report: {render_html(board, report)}")

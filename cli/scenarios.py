@@ -1,4 +1,4 @@
-"""`personalign scenarios ...`"""
+"""`personalign scenarios ...`: validate the scenario bank and audit an expected choice."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from pathlib import Path
 
 import click
 
-from personas import load_persona, load_personas
-
-from ._expected import DEFAULT_MARGIN, expected_choice
-from ._scenario import load_scenarios
+from personalign.evals import DEFAULT_MARGIN, expected_choice, load_scenarios
+from personalign.personas import load_persona, load_personas
 
 
 @click.group()

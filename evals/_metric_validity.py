@@ -1,22 +1,29 @@
-"""`personalign validate-metrics`: scripted models through the real tasks, with 95% intervals."""
+"""Metric validity: scripted models built to be right, wrong or random, run through the real tasks,
+and the bounds each measure must then meet (95% intervals)."""
 
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from tempfile import mkdtemp
 
-import click
+from inspect_ai import Task
 from inspect_ai.log import EvalLog
+
+from personalign.scorers import metric_name
 
 Z95 = 1.96
 
 
+class ValidationRunError(RuntimeError):
+    """A scripted run did not finish, so its checks cannot be computed."""
+
+
 @dataclass(frozen=True)
 class Check:
+    """One bound on one measure for one scripted model (or model/strategy cell)."""
+
     model: str
     measure: str
     value: float
@@ -83,13 +90,12 @@ def counterfactual_checks(logs: dict[str, EvalLog]) -> list[Check]:
 
 def _identity_metric(log: EvalLog, metric: str) -> float:
     assert log.results is not None
-    # An installed (not editable) suite logs dict-metric keys with the package: "scorers/<key>".
     return next(
         value.value
         for s in log.results.scores
         if s.name == "identifiability"
         for key, value in s.metrics.items()
-        if key.split("/")[-1] == metric
+        if metric_name(key) == metric
     )
 
 
@@ -143,17 +149,21 @@ def coherence_checks(logs: dict[str, EvalLog]) -> list[Check]:
 
 
 def run_validation(max_personas: int, epochs: int, pairs: int, log_dir: Path) -> list[Check]:
+    """Run every scripted model through the real tasks (logs in `log_dir`) and check each bound.
+
+    Raises ValidationRunError when a run does not finish.
+    """
     from inspect_ai import eval as inspect_eval
 
-    from evals.counterfactual_fidelity import counterfactual_fidelity
-    from evals.personal_alignment import personal_alignment
+    from personalign.evals.counterfactual_fidelity import counterfactual_fidelity
+    from personalign.evals.personal_alignment import personal_alignment
 
-    def one(task: object, model: str) -> EvalLog:
+    def one(task: Task, model: str) -> EvalLog:
         [log] = inspect_eval(
             task, model=f"personalign-scripted/{model}", log_dir=str(log_dir), display="none"
         )
         if log.status != "success":
-            raise click.ClickException(f"{model}: the eval did not finish ({log.error})")
+            raise ValidationRunError(f"{model}: the eval did not finish ({log.error})")
         return log
 
     fidelity = {
@@ -188,29 +198,3 @@ def run_validation(max_personas: int, epochs: int, pairs: int, log_dir: Path) ->
         )
     }
     return fidelity_checks(fidelity) + counterfactual_checks(counterfactual) + coherence_checks(coherence)
-
-
-@click.command("validate-metrics")
-@click.option("--max-personas", default=8, show_default=True, help="Personas per run.")
-@click.option("--epochs", default=2, show_default=True, help="Epochs per run (options reshuffle each epoch).")
-@click.option("--pairs", default=60, show_default=True, help="Counterfactual pairs.")
-@click.option("--log-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
-def validate_metrics(max_personas: int, epochs: int, pairs: int, log_dir: Path | None) -> None:
-    """Check that value fidelity, identity coherence and variance measure what they claim,
-    using scripted models.
-
-    Exits 1 when a check fails. Intervals are mean ± 1.96 standard errors (clustered by persona).
-    """
-    checks = run_validation(
-        max_personas, epochs, pairs, log_dir or Path(mkdtemp(prefix="personalign-validate-"))
-    )
-    click.echo(f"{'model':<19}{'measure':<16}{'value':>7}  {'95% interval':<17}{'target':<34}result")
-    for c in checks:
-        low, high = max(0.0, c.value - c.half_width), min(1.0, c.value + c.half_width)
-        interval = "" if math.isnan(c.half_width) else f"[{low:.3f}, {high:.3f}]"
-        click.echo(
-            f"{c.model:<19}{c.measure:<16}{c.value:>7.3f}  {interval:<17}{c.target:<34}"
-            + ("ok" if c.passed else "FAIL")
-        )
-    if not all(c.passed for c in checks):
-        sys.exit(1)

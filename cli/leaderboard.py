@@ -1,0 +1,59 @@
+"""`personalign leaderboard`: the table, CSV, JSON or HTML report from a log directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from personalign.reports import (
+    BOOTSTRAP_SEED,
+    Leaderboard,
+    board_frame,
+    build_leaderboard,
+    markdown,
+    render_html,
+)
+
+REPORT_NAME = "personalign-report.html"
+
+
+@click.command()
+@click.argument("log_dir", type=click.Path(file_okay=False), required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "csv", "json", "html"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout (html: a file).")
+@click.option("--allow-mixed", is_flag=True, help="Put runs that differ in their fingerprint in one table.")
+@click.option("--seed", default=BOOTSTRAP_SEED, show_default=True, help="Bootstrap seed.")
+@click.option("--schema", is_flag=True, help="Print the JSON schema of --format json and exit.")
+def leaderboard(
+    log_dir: str | None, fmt: str, out: str | None, allow_mixed: bool, seed: int, schema: bool
+) -> None:
+    """Model x strategy x every measure, with 95% intervals over personas, from the Inspect
+    logs in LOG_DIR. Exits 2 when LOG_DIR holds no logs or runs that are not comparable."""
+    if schema:
+        click.echo(json.dumps(Leaderboard.model_json_schema(), indent=2))
+        return
+    if log_dir is None:
+        raise click.UsageError("LOG_DIR is required (or pass --schema)")
+    board = build_leaderboard(log_dir, allow_mixed=allow_mixed, seed=seed)
+    if fmt == "html":
+        path = render_html(board, out or Path(log_dir) / REPORT_NAME)
+        click.echo(f"report: {path}")
+        return
+    text = {
+        "markdown": lambda: markdown(board),
+        "csv": lambda: board_frame(board).to_csv(index=False),
+        "json": lambda: board.model_dump_json(indent=2),
+    }[fmt]()
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"{fmt}: {out}")
+    else:
+        click.echo(text)
