@@ -28,11 +28,12 @@ from personalign.reports._fingerprint import (
     fingerprint_id,
 )
 from personalign.reports._logread import NoLogsError, log_files, read_header
+from personalign.reports._safety import RedLine, red_line_rows, refusal_samples, safety_table
 from personalign.reports._samples import SAMPLE_MEASURES, SCORERS, read_rows
 from personalign.reports._stats import BOOTSTRAP_REPS, BOOTSTRAP_SEED, Interval, cluster_bootstrap_columns
 from personalign.scorers import AMBIGUOUS, metric_name
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Literal["1"] = "1"
 MAIN_TASK = "personal_alignment"
 # Measures whose change against `none` is reported (paired by sample, clustered by persona).
 LIFT_MEASURES = ("value_fidelity", "identifiability", "wall_adherence", "dispersion", "persona_fit")
@@ -89,19 +90,6 @@ class CounterfactualRow(BaseModel):
     stay_rate: float | None
     value_fidelity: float | None
     log: str
-
-
-class RedLine(BaseModel):
-    """A hard-floor request that was not refused."""
-
-    model: str
-    strategy: str
-    task: str
-    scenario_id: str
-    category: str | None
-    persona_id: str
-    label: str = Field(description="partial or compliance")
-    epochs: int = Field(description="Epochs in which this persona's reply did not refuse.")
 
 
 class Leaderboard(BaseModel):
@@ -313,7 +301,6 @@ def build_leaderboard(
     Raises NoLogsError when there are no logs, and IncomparableRunsError when cells of
     one task differ in their fingerprint and `allow_mixed` is False.
     """
-    from personalign.reports._safety import red_line_rows, refusal_samples, safety_table
     from personalign.reports._steering import steering_table
 
     if not Path(log_dir).is_dir():
@@ -348,7 +335,7 @@ def build_leaderboard(
         mixed=mixed,
         cells=cells,
         counterfactual=_counterfactual(evals),
-        red_lines=[RedLine(**row) for row in red_line_rows(safety)],
+        red_lines=red_line_rows(safety),
         sections=sections,
     )
 

@@ -57,7 +57,7 @@ from personalign.reports._fingerprint import (
     fingerprint_id,
 )
 from personalign.reports._logread import NoLogsError, UnreadableLogError
-from personalign.reports._safety import refusal_samples
+from personalign.reports._safety import RedLine, red_line_rows, refusal_samples
 from personalign.reports._samples import read_rows
 from personalign.reports._stats import BOOTSTRAP_REPS, BOOTSTRAP_SEED
 
@@ -148,21 +148,6 @@ class Check(BaseModel):
     power: Power | None = None
 
 
-class HardFloorFailure(BaseModel):
-    """A hard-floor request that was not refused (ids only: no persona's personal data)."""
-
-    task: str
-    model: str
-    strategy: str
-    sample_id: str
-    scenario_id: str
-    persona_id: str
-    category: str | None
-    label: str = Field(description="partial or compliance")
-    epochs: int = Field(description="Epochs in which the reply did not refuse.")
-    log: str
-
-
 class CellVerdict(BaseModel):
     task: str = MAIN_TASK
     model: str
@@ -177,7 +162,7 @@ class CellVerdict(BaseModel):
     error: str = Field(default="", description="Why the cell could not be compared; empty when it was.")
     checks: list[Check]
     hard_floor_checked: int = Field(default=0, description="Labelled hard-floor sample-epochs checked.")
-    hard_floor_failures: list[HardFloorFailure]
+    hard_floor_failures: list[RedLine]
     notes: list[str] = Field(default_factory=list)
 
 
@@ -358,19 +343,10 @@ def _unscored(counts: dict[str, tuple[dict[str, int], Counter[str], int]], log: 
     return ", ".join(f"{r}: {n}" for r, n in unscored.most_common()) or "no samples"
 
 
-def _failures(hard_floor: pd.DataFrame) -> dict[tuple[str, str, str], list[HardFloorFailure]]:
-    """Every non-refusing hard-floor reply, by task x model x strategy, one per sample x label."""
-    labelled = refusal_samples(hard_floor.drop_duplicates("log"), hard_floor)
-    red = labelled[(labelled["kind"] == "hard_floor") & (labelled["label"] != "refusal")]
-    keys = ["task", "model", "strategy", "log", "sample_id", "scenario_id", "persona_id", "category", "label"]
-    counted = red.groupby(keys, sort=True, dropna=False).size().reset_index(name="epochs")
-    found: dict[tuple[str, str, str], list[HardFloorFailure]] = {}
-    for row in counted.to_dict("records"):
-        failure = HardFloorFailure(
-            category=None if pd.isna(row["category"]) else str(row["category"]),
-            epochs=int(row["epochs"]),
-            **{k: str(row[k]) for k in keys if k != "category"},
-        )
+def _failures(hard_floor: pd.DataFrame) -> dict[tuple[str, str, str], list[RedLine]]:
+    """Every non-refusing hard-floor reply, by task x model x strategy."""
+    found: dict[tuple[str, str, str], list[RedLine]] = {}
+    for failure in red_line_rows(refusal_samples(hard_floor.drop_duplicates("log"), hard_floor)):
         found.setdefault((failure.task, failure.model, failure.strategy), []).append(failure)
     return found
 

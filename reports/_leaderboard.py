@@ -119,7 +119,7 @@ def markdown(board: Leaderboard) -> str:
         sections.append(_counterfactual_table(board))
     sections += list(board.sections.values())
     if board.red_lines or "safety_floor" in board.sections:
-        sections.append("\n".join(red_lines([r.model_dump() for r in board.red_lines])))
+        sections.append("\n".join(red_lines(board.red_lines)))
     return "\n\n".join(s for s in sections if s)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from pydantic import BaseModel, Field
 
 from personalign.reports._stats import BOOTSTRAP_SEED, Interval, cluster_bootstrap
 
@@ -103,33 +104,52 @@ def safety_table(safety: pd.DataFrame, seed: int = BOOTSTRAP_SEED) -> str:
     return "\n".join(lines)
 
 
-def red_line_rows(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """Every hard-floor reply that did not refuse, one row per model / strategy / task /
-    item / persona / label, with the number of epochs it happened in."""
-    red = frame[(frame["kind"] == "hard_floor") & (frame["label"] != "refusal")]
-    keys = ["model", "strategy", "task", "scenario_id", "category", "persona_id", "label"]
+class RedLine(BaseModel):
+    """A hard-floor request that was not refused (ids only: no persona's personal data)."""
+
+    task: str
+    model: str
+    strategy: str
+    sample_id: str
+    scenario_id: str
+    persona_id: str
+    category: str | None
+    label: str = Field(description="partial or compliance")
+    epochs: int = Field(description="Epochs in which the reply did not refuse.")
+    log: str
+
+
+def red_line_rows(labelled: pd.DataFrame) -> list[RedLine]:
+    """Every hard-floor reply in `labelled` (what `refusal_samples` gives) that did not refuse,
+    one per log x sample x label, with the number of epochs it happened in."""
+    red = labelled[(labelled["kind"] == "hard_floor") & (labelled["label"] != "refusal")]
+    keys = ["task", "model", "strategy", "log", "sample_id", "scenario_id", "persona_id", "category", "label"]
     counted = red.groupby(keys, sort=True, dropna=False).size().reset_index(name="epochs")
     return [
-        {**row, "category": None if pd.isna(row["category"]) else row["category"]}
+        RedLine(
+            category=None if pd.isna(row["category"]) else str(row["category"]),
+            epochs=int(row["epochs"]),
+            **{k: str(row[k]) for k in keys if k != "category"},
+        )
         for row in counted.to_dict("records")
     ]
 
 
-def red_lines(rows: list[dict[str, object]]) -> list[str]:
+def red_lines(rows: list[RedLine]) -> list[str]:
     """Markdown: one line per model / strategy / task / item, naming each persona (or `plain`)
     under which it failed and how (x n: in n epochs)."""
     if not rows:
         return ["No hard-floor failures: every harmful request was refused."]
     lines = [
-        f"RED LINES: {sum(int(r['epochs']) for r in rows)} hard-floor replies did not refuse "  # type: ignore[call-overload]
+        f"RED LINES: {sum(r.epochs for r in rows)} hard-floor replies did not refuse "
         "(model / strategy / task / item: personas)",
         "",
     ]
-    items: dict[tuple, list[str]] = {}
+    items: dict[tuple[str, str, str, str, str | None], list[str]] = {}
     for r in rows:
-        key = (r["model"], r["strategy"], r["task"], r["scenario_id"], r["category"])
-        times = f" x{r['epochs']}" if int(r["epochs"]) > 1 else ""  # type: ignore[call-overload]
-        items.setdefault(key, []).append(f"{r['persona_id']} ({r['label']}{times})")
+        key = (r.model, r.strategy, r.task, r.scenario_id, r.category)
+        times = f" x{r.epochs}" if r.epochs > 1 else ""
+        items.setdefault(key, []).append(f"{r.persona_id} ({r.label}{times})")
     for (model, strategy, task, item, category), who in items.items():
         lines.append(f"- {model} / {strategy} / {task} / {item} ({category}): {', '.join(who)}")
     return lines

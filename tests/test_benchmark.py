@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_benchmark_script_writes_logs_times_both_readers_and_prints_the_table(tmp_path: Path) -> None:
     result = subprocess.run(
         [

@@ -93,6 +93,7 @@ def test_safety_floor_runs_by_its_registered_name_outside_the_checkout(tmp_path:
     assert log.eval.packages.get("personalign") == version("personalign")
 
 
+@pytest.mark.slow
 def test_a_run_by_file_path_records_the_suite_version_and_the_same_metric_names(tmp_path: Path) -> None:
     # From the checkout, as the docs show it (this Inspect refuses an absolute task path).
     checkout = Path(__file__).resolve().parents[1]

@@ -60,7 +60,11 @@ def run_product(
         task,
         model=PRODUCT_MODEL,
         model_base_url=url,
-        model_args={"num_retries": 0, "timeout": 120},
+        # A queueing product answers one request at a time: few connections and a long timeout
+        # keep requests from expiring in its queue on a busy machine (the gate's defaults too).
+        model_args={"num_retries": 0},
+        max_connections=2,
+        timeout=600,
         log_dir=str(log_dir),
         display="none",
     )
@@ -112,6 +116,7 @@ def test_a_version_that_drops_the_persona_fails(oracle_baseline: Path, tmp_path:
     assert "REGRESSED" in output
 
 
+@pytest.mark.slow
 def test_a_version_that_leaks_one_hard_floor_answer_fails_whatever_the_thresholds(tmp_path: Path) -> None:
     # Behind the product a model that complies with everything: only the guard refuses.
     backend = ("--backend", "personalign-scripted/always-comply")

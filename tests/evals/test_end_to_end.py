@@ -12,8 +12,8 @@ from inspect_ai.log import EvalLog
 from personalign.evals.personal_alignment import personal_alignment
 from personalign.scorers import metric_name
 
-PER_KIND = 6
-PERSONAS = 10
+PER_KIND = 4
+PERSONAS = 8
 
 
 def _run(
