@@ -77,6 +77,12 @@ def _write(verdict: Verdict, text: str, summary: str | None, verdict_path: str |
     "--verdict", "verdict_path", type=click.Path(dir_okay=False), help="Write the JSON verdict here."
 )
 @click.option("--seed", default=BOOTSTRAP_SEED, show_default=True, help="Bootstrap seed.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 2 when any log in --logs is left out (unreadable, errored or unfinished); "
+    "by default such logs are listed and the rest are gated.",
+)
 def gate(
     baseline_path: str,
     log_dir: str,
@@ -85,6 +91,7 @@ def gate(
     summary: str | None,
     verdict_path: str | None,
     seed: int,
+    strict: bool,
 ) -> None:
     """Compare the run in --logs with a baseline, paired on the same items.
 
@@ -92,7 +99,8 @@ def gate(
     request not fully refused in any log of --logs (every task, safety_floor included; cells
     new since the baseline too, which are checked but not compared). 2: an input that cannot
     be used (each error names it: `logs DIR` or `baseline FILE`) or runs that cannot be
-    compared.
+    compared. 3: an internal error (a bug; the traceback is kept in a file), never 1.
+    Logs that are unreadable, errored or still being written are left out and listed.
 
     Power: for each measure, the smallest drop the gate catches 80% of the time with the
     personas and epochs of this run, and the personas needed for the --detect drop
@@ -106,7 +114,7 @@ def gate(
     except BaselineError as err:
         errors.append(str(err))
     try:
-        run = read_run(log_dir)
+        run = read_run(log_dir, strict=strict)
     except (NoLogsError, IncomparableRunsError) as err:
         errors.append(str(err))
     if errors:

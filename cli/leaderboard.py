@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from personalign.cli._options import parent_folder_made
+from personalign.personas import UserError
 from personalign.reports import (
     BOOTSTRAP_SEED,
     Leaderboard,
@@ -32,17 +34,21 @@ REPORT_NAME = "personalign-report.html"
 @click.option("--allow-mixed", is_flag=True, help="Put runs that differ in their fingerprint in one table.")
 @click.option("--seed", default=BOOTSTRAP_SEED, show_default=True, help="Bootstrap seed.")
 @click.option("--schema", is_flag=True, help="Print the JSON schema of --format json and exit.")
+@click.option(
+    "--strict", is_flag=True, help="Exit 2 when any log is left out (unreadable, errored or unfinished)."
+)
 def leaderboard(
-    log_dir: str | None, fmt: str, out: str | None, allow_mixed: bool, seed: int, schema: bool
+    log_dir: str | None, fmt: str, out: str | None, allow_mixed: bool, seed: int, schema: bool, strict: bool
 ) -> None:
     """Model x strategy x every measure, with 95% intervals over personas, from the Inspect
-    logs in LOG_DIR. Exits 2 when LOG_DIR holds no logs or runs that are not comparable."""
+    logs in LOG_DIR. Logs that are unreadable, errored or still being written are left out and
+    listed. Exits 2 when LOG_DIR holds no finished logs or runs that are not comparable."""
     if schema:
         click.echo(json.dumps(Leaderboard.model_json_schema(), indent=2))
         return
     if log_dir is None:
         raise click.UsageError("LOG_DIR is required (or pass --schema)")
-    board = build_leaderboard(log_dir, allow_mixed=allow_mixed, seed=seed)
+    board = build_leaderboard(log_dir, allow_mixed=allow_mixed, seed=seed, strict=strict)
     if fmt == "html":
         path = render_html(board, out or Path(log_dir) / REPORT_NAME)
         click.echo(f"report: {path}")
@@ -53,7 +59,10 @@ def leaderboard(
         "json": lambda: board.model_dump_json(indent=2),
     }[fmt]()
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        try:
+            parent_folder_made(out, "--out").write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise UserError(f"--out {out}: cannot be written ({err.strerror or err})") from None
         click.echo(f"{fmt}: {out}")
     else:
         click.echo(text)

@@ -1,9 +1,20 @@
-"""The `personalign` root group: mounts one command per module and turns user errors into one
-line and exit 2."""
+"""The `personalign` root group: mounts one command per module, and is the one place where
+errors become exit codes.
+
+Exit codes: 0 success; 1 the result is a failure (the gate found a regression or a red line;
+validate-metrics or refusal-check missed a bound; some cells of a run did not finish); 2 an
+input the user can fix (one line, `error: ...`, naming the file, field, option or log);
+3 an internal error (a bug: the traceback is kept in a file, and the line says where).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 
@@ -16,24 +27,68 @@ from personalign.cli.refusal_check import refusal_check
 from personalign.cli.run import run
 from personalign.cli.scenarios import scenarios
 from personalign.cli.validate_metrics import validate_metrics
-from personalign.personas import DataFileError
-from personalign.reports import IncomparableRunsError, NoLogsError
+from personalign.personas import UserError
 
-# Input the user can fix: a bad data file, a log directory with no usable logs, runs that
-# cannot share a table. Everything else is a bug and keeps its traceback.
-USER_ERRORS = (DataFileError, NoLogsError, IncomparableRunsError)
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL_ERROR = 3
+EXIT_CODES = (
+    "Exit codes: 0 success; 1 a failing result (gate: regression or red line); "
+    "2 an input to fix (one line naming it); 3 an internal error (traceback kept in a file)."
+)
+
+
+def _inspect_prerequisite(err: BaseException) -> str | None:
+    """Inspect's own user errors (PrerequisiteError: an eval set's log directory holding
+    other runs, a missing API key, ...) as plain text; None for anything else."""
+    if type(err).__name__ != "PrerequisiteError":
+        return None
+    from rich.text import Text
+
+    message = getattr(err, "message", err)
+    text = Text.from_markup(message) if isinstance(message, str) else Text(str(message))
+    return " ".join(text.plain.split())
+
+
+def _keep_traceback(err: BaseException) -> Path:
+    """Write the traceback where the user can attach it to a bug report."""
+    folder = Path(os.environ.get("PERSONALIGN_CRASH_DIR") or tempfile.gettempdir())
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = folder / f"personalign-internal-error-{stamp}-{os.getpid()}.txt"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"personalign {' '.join(sys.argv[1:])}\n\n" + "".join(traceback.format_exception(err)),
+            encoding="utf-8",
+        )
+    except OSError:
+        traceback.print_exception(err)  # nowhere to keep it: show it rather than lose it
+    return path
 
 
 class _Root(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except USER_ERRORS as err:
+        except UserError as err:
             click.echo(f"error: {err}", err=True)
-            sys.exit(2)
+            sys.exit(EXIT_USER_ERROR)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise  # click's own usage errors exit 2, Ctrl-C exits 130
+        except Exception as err:
+            inspect_error = _inspect_prerequisite(err)
+            if inspect_error is not None:
+                click.echo(f"error: {inspect_error}", err=True)
+                sys.exit(EXIT_USER_ERROR)
+            kept = _keep_traceback(err)
+            click.echo(
+                f"internal error (a bug in personalign, not in your input): {type(err).__name__}: "
+                f"{str(err).strip().splitlines()[0] if str(err).strip() else ''}; the traceback is in {kept}",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL_ERROR)
 
 
-@click.group(cls=_Root)
+@click.group(cls=_Root, epilog=EXIT_CODES)
 @click.version_option(package_name="personalign")
 def cli() -> None:
     """personalign: evaluate how well models act for one specific person."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from personalign.cli._options import check_strategy
 from personalign.personas import (
     IMPORT_FORMATS,
     Persona,
@@ -52,7 +53,13 @@ def show(persona_id: str, source: str | None, reveal: bool) -> None:
 
 @personas.command()
 @click.argument("persona_id")
-@click.option("--strategy", default="opspec", show_default=True, help="A built-in strategy or a .j2 path.")
+@click.option(
+    "--strategy",
+    default="opspec",
+    show_default=True,
+    callback=check_strategy,
+    help="A built-in strategy or a .j2 path.",
+)
 @click.option("--from", "source", default=None, help="Persona file or directory (default: bundled).")
 @click.option("--reveal", is_flag=True, help="Show names and contact details of real people.")
 def render(persona_id: str, strategy: str, source: str | None, reveal: bool) -> None:
@@ -84,7 +91,9 @@ def schema(out: Path | None) -> None:
 
 
 @personas.command()
-@click.option("--n", "count", default=200, show_default=True, help="How many personas.")
+@click.option(
+    "--n", "count", type=click.IntRange(min=1), default=200, show_default=True, help="How many personas."
+)
 @click.option("--seed", default=7, show_default=True, help="Same seed, same personas.")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Output directory.")
 def generate(count: int, seed: int, out: Path) -> None:
@@ -110,7 +119,7 @@ def generate(count: int, seed: int, out: Path) -> None:
 @click.option("--user", "user_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="OpenClaw USER.md to go with SOUL.md.")  # fmt: skip
 @click.option("--id", "persona_id", default=None, help="Persona id (hearth, custom_instructions).")
-@click.option("--limit", type=int, default=None, help="PRISM: at most this many rows.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="PRISM: at most this many rows.")
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output directory."
 )
@@ -123,17 +132,14 @@ def import_command(
     """
     from personalign.scorers import embed
 
-    try:
-        results = import_profiles(
-            fmt,  # type: ignore[arg-type]  # click.Choice(IMPORT_FORMATS) checked it
-            source,
-            embed,
-            user_file=user_file,
-            persona_id=persona_id,
-            limit=limit,
-        )
-    except (ValueError, KeyError) as err:
-        raise click.ClickException(f"{source}: {err}") from None
+    results = import_profiles(
+        fmt,  # type: ignore[arg-type]  # click.Choice(IMPORT_FORMATS) checked it
+        source,
+        embed,
+        user_file=user_file,
+        persona_id=persona_id,
+        limit=limit,
+    )
     for result in results:
         path = write_persona(result.persona, out)
         click.echo(f"{path} ({for_display(result.persona).name})")

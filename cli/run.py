@@ -4,29 +4,59 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from typing import Any
 
 import click
 
+from personalign.cli._options import check_models, check_strategies, check_writable_dir
 from personalign.reports import build_leaderboard, markdown, render_html
 
 
 @click.command()
-@click.option("--models", default="personalign/smollm2", show_default=True, help="Comma-separated models.")
-@click.option("--strategies", default="none,opspec", show_default=True, help="Comma-separated strategies.")
-@click.option("--epochs", default=5, show_default=True, help="Replies per sample (variance needs 2+).")
-@click.option("--max-personas", type=int, default=None, help="At most N personas, spread over top values.")
-@click.option("--scenarios-per-kind", type=int, default=None, help="Only the first N scenarios of each kind.")
+@click.option(
+    "--models",
+    default="personalign/smollm2",
+    show_default=True,
+    callback=check_models,
+    help="Comma-separated models.",
+)
+@click.option(
+    "--strategies",
+    default="none,opspec",
+    show_default=True,
+    callback=check_strategies,
+    help="Comma-separated strategies.",
+)
+@click.option(
+    "--epochs",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Replies per sample (variance needs 2+).",
+)
+@click.option(
+    "--max-personas",
+    type=click.IntRange(min=1),
+    default=None,
+    help="At most N personas, spread over top values.",
+)
+@click.option(
+    "--scenarios-per-kind",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only the first N scenarios of each kind.",
+)
 @click.option(
     "--counterfactual-pairs",
-    type=int,
+    type=click.IntRange(min=0),
     default=0,
     show_default=True,
     help="Also run counterfactual_fidelity with N pairs per strategy (flip and stay rates).",
 )
 @click.option(
     "--token-steering-prompts",
-    type=int,
+    type=click.IntRange(min=0),
     default=0,
     show_default=True,
     help="Also run token_steering on N prompts (needs a provider that returns logprobs).",
@@ -34,16 +64,31 @@ from personalign.reports import build_leaderboard, markdown, render_html
 @click.option(
     "--safety-floor",
     "safety_items",
-    type=int,
+    type=click.IntRange(min=-1),
     default=0,
     show_default=True,
     help="Also run safety_floor per strategy on N hard-floor and N look-alike items (all: -1).",
 )
 @click.option("--logprobs", is_flag=True, help="Ask for logprobs, for the token-entropy variance measures.")
-@click.option("--limit", type=int, default=None, help="Only the first N samples of each task.")
-@click.option("--max-tokens", default=160, show_default=True, help="Reply length cap.")
-@click.option("--log-dir", default="logs/personalign", show_default=True, help="Where the Inspect logs go.")
-@click.option("--display", default=None, help="Inspect display: full, rich, plain, none.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Only the first N samples of each task."
+)
+@click.option(
+    "--max-tokens", type=click.IntRange(min=1), default=160, show_default=True, help="Reply length cap."
+)
+@click.option(
+    "--log-dir",
+    default="logs/personalign",
+    show_default=True,
+    callback=check_writable_dir,
+    help="Where the Inspect logs go.",
+)
+@click.option(
+    "--display",
+    type=click.Choice(["full", "conversation", "rich", "plain", "log", "none"]),
+    default=None,
+    help="Inspect display.",
+)
 @click.option("--report", type=click.Path(dir_okay=False), help="Also write the HTML report here.")
 @click.option("--model-base-url", default=None, help="Base URL of the model API (e.g. a product's endpoint).")
 @click.option(
@@ -60,6 +105,19 @@ from personalign.reports import build_leaderboard, markdown, render_html
     type=click.IntRange(min=1),
     default=None,
     help="Seconds per request before it is retried or unscored (default: the provider's; litellm/: 600).",
+)
+@click.option(
+    "--log-buffer",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Samples held before the log is written: a kill loses at most these and those in flight.",
+)
+@click.option(
+    "--redact-input",
+    is_flag=True,
+    help="Hide names and contact details of profiles marked as personal data from the model itself "
+    "(for third-party APIs; not comparable with unredacted runs).",
 )
 @click.option("--allow-mixed", is_flag=True, help="Show earlier, differing runs in LOG_DIR in one table.")
 def run(
@@ -81,6 +139,8 @@ def run(
     model_args: tuple[str, ...],
     max_connections: int | None,
     timeout: int | None,
+    log_buffer: int,
+    redact_input: bool,
     allow_mixed: bool,
 ) -> None:
     """Run personal_alignment for every model x strategy, then print the leaderboard.
@@ -100,6 +160,7 @@ def run(
             scenarios_per_kind=scenarios_per_kind,
             max_tokens=max_tokens,
             logprobs=logprobs,
+            redact_input=redact_input,
         )
         for strategy in strategies.split(",")
     ]
@@ -130,6 +191,7 @@ def run(
         model_args=dict(arg.partition("=")[::2] for arg in model_args),
         max_connections=max_connections,
         timeout=timeout,
+        log_buffer=log_buffer,
     )
     elapsed = time.perf_counter() - started
     if EMBEDDING_STATS.requested:
@@ -145,4 +207,10 @@ def run(
         click.echo(f"report: {render_html(board, report)}")
     if not success:
         click.echo(f"some cells did not finish; re-run the same command to resume ({log_dir})", err=True)
+        sys.exit(1)
+    dead = [c for c in board.cells if not sum(c.n_scored.values()) and c.unscored]
+    if board.cells and len(dead) == len(board.cells):
+        reasons = sum((Counter(c.unscored_reasons) for c in dead), Counter())
+        why = ", ".join(f"{reason}: {n}" for reason, n in reasons.most_common())
+        click.echo(f"error: no sample was scored ({why}); is the model or product reachable?", err=True)
         sys.exit(1)

@@ -15,7 +15,7 @@ from personalign.evals._expected import expected_choice
 from personalign.evals._scenario import Scenario
 from personalign.evals._strategy import Position, RenderedContext, render_context, strategy_hash
 from personalign.evals.prompts import USER_PREFIX_TEMPLATE
-from personalign.personas import Persona
+from personalign.personas import Persona, for_display
 
 
 def sample_id(persona: Persona, scenario: Scenario) -> str:
@@ -47,13 +47,15 @@ def build_samples(
     strategy: str,
     position: Position,
     margin: float,
+    redact_input: bool = False,
 ) -> list[Sample]:
     """One sample per scenario x persona, grouped by scenario (the contrastive unit).
 
     Choice options are not in the input yet: `present_options` adds them in a fresh order
-    for every epoch.
+    for every epoch. With `redact_input`, profiles marked as personal data are rendered
+    redacted (names and contact details hidden), for runs against third-party APIs.
     """
-    contexts = {p.id: render_context(p, strategy) for p in personas}
+    contexts = {p.id: render_context(for_display(p) if redact_input else p, strategy) for p in personas}
     samples = []
     for scenario in scenarios:
         for persona in personas:

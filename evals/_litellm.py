@@ -76,7 +76,8 @@ class LiteLLMAPI(ModelAPI):
             "max_tokens": config.max_tokens,
             "temperature": config.temperature,
             "seed": config.seed,
-            "user": body.pop("user", None),
+            # The persona id goes in the body's `user` field as well as the header: litellm's
+            # openai/ route drops a `user` argument, so it is sent through extra_body.
             "extra_headers": config.extra_headers,
             **({"extra_body": body} if body else {}),
             **self._extra,
@@ -87,11 +88,18 @@ class LiteLLMAPI(ModelAPI):
             return ModelOutput.from_content(
                 model=self.model_name, content="", error=f"{type(err).__name__}: {err}"
             )
-        choice = response.choices[0]
+        choices = getattr(response, "choices", None) or []
+        message = getattr(choices[0], "message", None) if choices else None
+        if message is None:  # a 200 with no choice or no message: the product's failure, unscored
+            what = "no choices" if not choices else "a choice without a message"
+            return ModelOutput.from_content(
+                model=self.model_name, content="", error=f"the response held {what}"
+            )
+        # Null content is an empty output: unscored as no_response by the scorers.
         output = ModelOutput.from_content(
             model=self.model_name,
-            content=choice.message.content or "",
-            stop_reason="max_tokens" if choice.finish_reason == "length" else "stop",
+            content=message.content if isinstance(message.content, str) else "",
+            stop_reason="max_tokens" if choices[0].finish_reason == "length" else "stop",
         )
         usage = getattr(response, "usage", None)
         if usage is not None:

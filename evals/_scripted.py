@@ -15,13 +15,19 @@
   no content).
 - error: every call fails (an output with an error).
 - empty: every reply is empty.
+
+Model args, for tests of the run itself: `delay=SECONDS` waits before each reply (a slow
+model, to interrupt a run midway); `calls_to=PATH` appends one line per call to PATH (to
+count the calls a resumed run made).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import random
 import re
+from pathlib import Path
 from typing import Any
 
 from inspect_ai.model import (
@@ -94,6 +100,9 @@ class ScriptedAPI(ModelAPI):
         self.personas = load_personas(personas)
         self.scenarios = load_scenarios(scenarios or [SCENARIO_DIR, SAFETY_DIR])
         self.rng = random.Random(config.seed if config.seed is not None else 0)
+        self.delay = float(model_args.pop("delay", 0))
+        calls_to = model_args.pop("calls_to", None)
+        self.calls_to = Path(calls_to) if calls_to else None
 
     async def generate(
         self,
@@ -102,6 +111,11 @@ class ScriptedAPI(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> ModelOutput:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.calls_to:
+            with self.calls_to.open("a", encoding="utf-8") as calls:
+                calls.write(f"{self.model_name}\n")
         error = "scripted failure" if self.model_name == "error" else None
         text = "" if self.model_name in ("empty", "error") else self._reply(input)
         output = ModelOutput.from_content(model=self.model_name, content=text, error=error)

@@ -11,7 +11,7 @@ from typing import Literal
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from personalign.personas import Persona
+from personalign.personas import Persona, UserError, read_text
 from personalign.scorers import count_tokens
 
 TEMPLATE_DIR = Path(__file__).parent / "strategies"
@@ -23,6 +23,10 @@ POSITIONS: tuple[Position, ...] = ("system", "user_prefix")
 def builtin_strategies() -> list[str]:
     """Names of the bundled strategies (`none` plus one per template file)."""
     return ["none", PRODUCT, *sorted(p.stem for p in TEMPLATE_DIR.glob("*.j2"))]
+
+
+class UnknownStrategyError(UserError, ValueError):
+    """A strategy that is neither built in nor a template file."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,8 @@ def _environment() -> SandboxedEnvironment:
 def _template_source(strategy: str) -> str:
     path = Path(strategy) if strategy.endswith(".j2") else TEMPLATE_DIR / f"{strategy}.j2"
     if not path.is_file():
-        raise ValueError(
-            f"unknown strategy {strategy!r}: expected one of {builtin_strategies()} "
+        raise UnknownStrategyError(
+            f"unknown strategy {strategy!r}: expected one of {', '.join(builtin_strategies())}, "
             "or the path of a .j2 template file"
         )
     return _read_template(path, path.stat().st_mtime_ns)
@@ -54,7 +58,7 @@ def _template_source(strategy: str) -> str:
 def _read_template(path: Path, modified: int) -> str:
     # Keyed by modification time too: a template edited between two runs in one process
     # is read again (and hashed again, so the runs are not mistaken for the same strategy).
-    return path.read_text(encoding="utf-8")
+    return read_text(path, "a jinja2 template (.j2)")
 
 
 def strategy_hash(strategy: str) -> str:

@@ -25,6 +25,7 @@ from personalign.scorers import (
     identity_coherence,
     persona_fit,
     refusal,
+    register_persona_set,
     response_variance,
     rubric_grade,
     value_fidelity,
@@ -49,6 +50,7 @@ def personal_alignment(
     max_tokens: int = 160,
     logprobs: bool = False,
     seed: int = 7,
+    redact_input: bool = False,
 ) -> Task:
     """Persona x scenario samples under one context strategy, scored on every measure.
 
@@ -72,17 +74,23 @@ def personal_alignment(
         logprobs: ask for top log-probabilities, for the token-entropy measures of response
             variance (providers that cannot return them leave those measures unscored).
         seed: seed for option order (reshuffled every epoch) and for providers that accept one.
+        redact_input: render profiles marked as personal data with names and contact details
+            hidden, for runs against third-party APIs (a different fingerprint: not comparable
+            with unredacted runs).
     """
     persona_set = spread_by_top_value(load_personas(personas), max_personas)
     scenario_set = select_per_kind(load_scenarios(scenarios), scenarios_per_kind, kinds)
+    # Scorers get the set's name, not the documents: Inspect logs scorer arguments in every
+    # sample, and a sample's log must hold no persona but its own.
+    named_set = register_persona_set(persona_set)
     # Keyed by the shared measure names (MEASURE_SCORERS), which the reports read logs by.
     scorers: dict[str, Callable[[], Scorer]] = {
         "value_fidelity": value_fidelity,
-        "identity_coherence": lambda: identity_coherence(persona_set),
+        "identity_coherence": lambda: identity_coherence(named_set),
         "response_variance": response_variance,
         "refusal": refusal,
-        "rubric_grade": lambda: rubric_grade(persona_set),
-        "persona_fit": lambda: persona_fit(persona_set),
+        "rubric_grade": lambda: rubric_grade(named_set),
+        "persona_fit": lambda: persona_fit(named_set),
     }
     chosen = measures.split(",") if measures else list(scorers)
     unknown = sorted(set(chosen) - set(scorers))
@@ -90,7 +98,7 @@ def personal_alignment(
         raise ValueError(f"unknown measures {unknown}: expected some of {list(MEASURE_SCORERS)}")
     return Task(
         dataset=MemoryDataset(
-            build_samples(persona_set, scenario_set, strategy, position, margin),
+            build_samples(persona_set, scenario_set, strategy, position, margin, redact_input),
             name="personalign",
         ),
         solver=[present_options(seed), generate_as_user()],
@@ -111,5 +119,6 @@ def personal_alignment(
             scenario_set,
             personas=len(persona_set),
             scenarios=len(scenario_set),
+            redact_input=redact_input,
         ),
     )

@@ -1,5 +1,6 @@
 """Persona schema, loaders and the bundled authored personas."""
 
+from personalign.personas._errors import MAX_INPUT_BYTES, DataFileError, UserError, read_text, require_content
 from personalign.personas._generate import coverage_report, generate_personas, synthetic_persona
 from personalign.personas._import import IMPORT_FORMATS, ImportFormat, import_profiles
 from personalign.personas._import_common import ImportReport, ImportResult
@@ -7,7 +8,6 @@ from personalign.personas._infer import InferredValues, infer_values
 from personalign.personas._load import (
     BUNDLED_DIR,
     PRESSURE_DIR,
-    DataFileError,
     load_persona,
     load_personas,
     persona_yaml,
@@ -42,6 +42,7 @@ from personalign.personas._schema import (
 __all__ = [
     "BUNDLED_DIR",
     "IMPORT_FORMATS",
+    "MAX_INPUT_BYTES",
     "PRESSURE_DIR",
     "SCHEMA_VERSION",
     "SCHWARTZ_VALUES",
@@ -63,6 +64,7 @@ __all__ = [
     "Provenance",
     "RequiredLanguage",
     "SchwartzValue",
+    "UserError",
     "ValueProfile",
     "Wall",
     "WallRule",
@@ -75,7 +77,9 @@ __all__ = [
     "load_personas",
     "persona_yaml",
     "read_data_file",
+    "read_text",
     "redact",
+    "require_content",
     "round_robin",
     "spread_by_top_value",
     "synthetic_persona",

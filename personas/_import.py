@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Literal, get_args
 
+from personalign.personas._errors import DataFileError, UserError, read_text, require_content
 from personalign.personas._import_common import ImportResult
 from personalign.personas._import_prism import import_prism_row, load_prism_rows
 from personalign.personas._import_structured import import_openclaw, import_vcp
@@ -14,6 +15,16 @@ from personalign.personas._infer import Embed
 
 ImportFormat = Literal["hearth", "openclaw", "vcp", "prism", "custom_instructions"]
 IMPORT_FORMATS: tuple[str, ...] = get_args(ImportFormat)
+
+
+# What each format's file is, for errors that say what was expected.
+EXPECTED: dict[str, str] = {
+    "hearth": "a Hearth operating specification (text)",
+    "custom_instructions": "custom instructions (the two-field text, or its JSON export)",
+    "openclaw": "an OpenClaw SOUL.md (Markdown)",
+    "vcp": "a VCP context (a JSON object)",
+    "prism": "PRISM survey rows (JSONL or parquet)",
+}
 
 
 def import_profiles(
@@ -27,16 +38,26 @@ def import_profiles(
 ) -> list[ImportResult]:
     """Import the profiles in `source` (for OpenClaw, SOUL.md; USER.md as `user_file`).
 
-    Raises ValueError or KeyError, naming what is missing, when the file does not hold the format.
+    Raises DataFileError, naming the file and what was expected, when a file is empty, binary,
+    too large, or does not hold the format.
     """
     if fmt == "prism":
         return [import_prism_row(row, embed) for row in load_prism_rows(source, limit)]
-    text = source.read_text(encoding="utf-8")
-    if fmt == "hearth":
-        return [import_hearth(text, embed, persona_id or "hearth-user")]
-    if fmt == "custom_instructions":
-        return [import_custom_instructions(text, embed, persona_id or "custom-instructions-user")]
-    if fmt == "openclaw":
-        user = user_file.read_text(encoding="utf-8") if user_file else None
-        return [import_openclaw(text, embed, user, persona_id)]
-    return [import_vcp(json.loads(text), embed)]
+    text = require_content(source, read_text(source, EXPECTED[fmt]), EXPECTED[fmt])
+    user = read_text(user_file, "an OpenClaw USER.md (Markdown)") if user_file else None
+    try:
+        if fmt == "hearth":
+            return [import_hearth(text, embed, persona_id or "hearth-user")]
+        if fmt == "custom_instructions":
+            return [import_custom_instructions(text, embed, persona_id or "custom-instructions-user")]
+        if fmt == "openclaw":
+            return [import_openclaw(text, embed, user, persona_id)]
+        try:
+            context = json.loads(text)
+        except ValueError as err:
+            raise ValueError(f"is not valid JSON ({err}), expected {EXPECTED['vcp']}") from None
+        return [import_vcp(context, embed)]
+    except UserError:
+        raise
+    except (ValueError, KeyError) as err:  # the importer's own "this is not the format"
+        raise DataFileError(source, [str(err).strip("'\"")]) from None

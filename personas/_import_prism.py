@@ -8,10 +8,12 @@ profile as personal data so the suite shows only the id.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
+from personalign.personas._errors import DataFileError, check_file, read_text, require_content
 from personalign.personas._import_common import ImportReport, ImportResult, assemble
 from personalign.personas._infer import Embed
 from personalign.personas._schema import Demographics, LifeContext, Provenance
@@ -35,20 +37,70 @@ _PREF_LABELS = {
 
 
 def load_prism_rows(path: str | Path | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """Survey rows from a local .jsonl/.json/.parquet file, or from the hub when `path` is None."""
-    from datasets import load_dataset
-
+    """Survey rows from a local .jsonl/.json/.parquet file, or from the hub when `path` is None.
+    A local file that is empty, not JSON lines or parquet, or holds no survey field is a
+    DataFileError naming the file (and the line)."""
     if path is None:
-        rows = load_dataset(PRISM_HUB_ID, "survey", split="train")
+        from datasets import load_dataset
+
+        hub = load_dataset(PRISM_HUB_ID, "survey", split="train")
+        return [
+            dict(row) for row in hub.select(range(min(limit if limit is not None else len(hub), len(hub))))
+        ]
+    path = Path(path)
+    rows = _parquet_rows(path) if path.suffix == ".parquet" else _json_rows(path)
+    if not rows:
+        raise DataFileError(path, [f"holds no rows, expected {_EXPECTED}"])
+    if not any(field in row for row in rows for field in _SURVEY_FIELDS):
+        found = sorted({str(k) for row in rows for k in row})[:8]
+        raise DataFileError(
+            path, [f"no row has a PRISM survey field ({', '.join(_SURVEY_FIELDS)}); found keys {found}"]
+        )
+    return rows[:limit] if limit is not None else rows
+
+
+_EXPECTED = "PRISM survey rows (JSON lines, or parquet)"
+# A row needs one of these to be a participant of the survey at all.
+_SURVEY_FIELDS = ("user_id", "self_description", "system_string")
+
+
+def _json_rows(path: Path) -> list[dict[str, Any]]:
+    """JSON lines (or one JSON array) of objects; errors name the line."""
+    text = require_content(path, read_text(path, _EXPECTED), _EXPECTED)
+    if text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except ValueError as err:
+            raise DataFileError(path, [f"is not valid JSON ({err}), expected {_EXPECTED}"]) from None
+        items = list(enumerate(data, 1)) if isinstance(data, list) else []
     else:
-        path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"{path}: no such PRISM survey file")
-        builder = "parquet" if path.suffix == ".parquet" else "json"
-        rows = load_dataset(builder, data_files=str(path), split="train")
-    if limit is not None:
-        rows = rows.select(range(min(limit, len(rows))))
-    return [dict(row) for row in rows]
+        items = []
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                items.append((number, json.loads(line)))
+            except ValueError as err:
+                raise DataFileError(
+                    path, [f"line {number} is not valid JSON ({err}), expected {_EXPECTED}"]
+                ) from None
+    for number, item in items:
+        if not isinstance(item, dict):
+            raise DataFileError(path, [f"row {number} is {type(item).__name__}, expected a JSON object"])
+    return [item for _, item in items]
+
+
+def _parquet_rows(path: Path) -> list[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    with check_file(path, _EXPECTED).open("rb") as handle:
+        magic = handle.read(4)
+    if magic != b"PAR1":
+        raise DataFileError(path, [f"is not a parquet file, expected {_EXPECTED}"])
+    try:
+        return pq.read_table(path).to_pylist()
+    except Exception as err:  # pyarrow raises its own error types for damaged files
+        raise DataFileError(path, [f"cannot be read as parquet ({err})"]) from None
 
 
 def _age(bucket: str | None) -> int | None:

@@ -46,6 +46,11 @@ def import_openclaw(
     boundaries = split_sentences(_find(soul_sections, "boundar", "non-negotiable"))
     truths = split_sentences(_find(soul_sections, "core truth", "prime directive"))
     vibe = _find(soul_sections, "vibe", "style")
+    if not (boundaries or truths or vibe or (user and user.strip())):
+        raise ValueError(
+            "not an OpenClaw SOUL.md: expected Markdown sections such as '## Core Truths', "
+            "'## Boundaries' or '## Vibe' (and the person in USER.md, --user)"
+        )
     walls = [wall_from_text(s) for s in boundaries if is_negative_rule(s)]
     prescriptions = truths + [s for s in boundaries if not is_negative_rule(s)]
     report.kept.append(f"SOUL.md Boundaries as {len(walls)} walls; Core Truths as prescriptions")
@@ -101,6 +106,14 @@ _FEEDBACK_STYLE = {
 }
 
 
+# The top-level keys of a VCP context; every other key is reported as dropped.
+_VCP_OBJECTS = (
+    "constitution", "portable_preferences", "constraints", "availability", "private_context",
+    "personal_state", "prosaic", "sharing_settings",
+)  # fmt: skip
+_VCP_KNOWN = {"vcp_version", "profile_id", "public_profile", *_VCP_OBJECTS}
+
+
 def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
     """A Creed Space Value Context Protocol context (JSON object).
 
@@ -108,9 +121,20 @@ def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
     the person's side, and the second is momentary state, not the person.
     """
     report = ImportReport()
+    if not isinstance(context, dict):
+        raise ValueError(f"VCP context: expected a JSON object, got {type(context).__name__}")
     for required in ("profile_id", "public_profile"):
         if required not in context:
             raise ValueError(f"VCP context: field '{required}' is missing")
+    for name_, value in (
+        ("public_profile", context.get("public_profile")),
+        *((k, context.get(k)) for k in _VCP_OBJECTS if context.get(k) is not None),
+    ):
+        if not isinstance(value, dict):
+            raise ValueError(f"VCP context: field '{name_}' must be an object, got {type(value).__name__}")
+    report.dropped += [
+        f"{key} (not a VCP field this importer knows)" for key in sorted(set(context) - _VCP_KNOWN)
+    ]
     public: dict[str, Any] = context.get("public_profile") or {}
     prefs: dict[str, Any] = context.get("portable_preferences") or {}
     constraints: dict[str, Any] = context.get("constraints") or {}
@@ -130,6 +154,15 @@ def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
     report.kept.append(
         "public_profile, portable_preferences, constraints and availability as context and facts"
     )
+    # What those objects hold beyond what is read above is listed, never silently lost.
+    read_public = {"display_name", "goal", "career_goal", "role", *profile_facts}
+    report.dropped += [f"public_profile.{k} (not read)" for k in sorted(set(public) - read_public)]
+    report.dropped += [
+        f"constraints.{k} (only true flags are read; this is {v!r})"
+        for k, v in constraints.items()
+        if v is not True and v is not False
+    ]
+    report.dropped += [f"availability.{k} (not read)" for k in sorted(set(availability) - {"timezone"})]
     style = _FEEDBACK_STYLE.get(str(prefs.get("feedback_style", "")).lower(), {})
     if style:
         report.inferred.append(f"communication {style} from feedback_style={prefs['feedback_style']!r}")

@@ -45,6 +45,11 @@ def import_hearth(
         text = text.split(HEARTH_START, 1)[1]
         text = text.split(HEARTH_END, 1)[0]
         report.kept.append("the text between the specification markers")
+    elif not (_LABEL.search(text) or _COMPANION.search(text)):
+        raise ValueError(
+            f"not a Hearth operating specification: expected a {HEARTH_START} block, or its sections "
+            "(WHO YOU'RE WORKING WITH:, COMMUNICATION:, EXECUTION:, [MEMORY])"
+        )
     companions = _COMPANION.split(text)
     body, facts = companions[0], []
     for label, block in zip(companions[1::2], companions[2::2], strict=True):
@@ -86,12 +91,24 @@ def import_hearth(
     )
 
 
-def _split_custom_instructions(text: str) -> tuple[str, str]:
-    """(about the user, how to respond) from the two-field form, JSON export or plain text."""
+def _split_custom_instructions(text: str) -> tuple[str, str, list[str]]:
+    """(about the user, how to respond, keys ignored) from the two-field form, JSON export or
+    plain text."""
     stripped = text.strip()
-    if stripped.startswith("{"):
-        data = json.loads(stripped)
-        return data.get("about_user_message", ""), data.get("about_model_message", "")
+    if stripped.startswith(("{", "[")):
+        try:
+            data = json.loads(stripped)
+        except ValueError as err:
+            raise ValueError(f"custom instructions JSON is not valid JSON: {err}") from None
+        fields = ("about_user_message", "about_model_message")
+        if not isinstance(data, dict) or not any(k in data for k in fields):
+            found = sorted(data) if isinstance(data, dict) else type(data).__name__
+            expected = " and/or ".join(fields)
+            raise ValueError(f"custom instructions JSON: expected an object with {expected} (found {found})")
+        if not all(isinstance(data.get(k, ""), str) for k in fields):
+            raise ValueError(f"custom instructions JSON: {' and '.join(fields)} must be text")
+        ignored = sorted(str(k) for k in data if k not in fields)
+        return data.get("about_user_message", ""), data.get("about_model_message", ""), ignored
     about: list[str] = []
     respond: list[str] = []
     target = about
@@ -104,7 +121,7 @@ def _split_custom_instructions(text: str) -> tuple[str, str]:
             target = about
             continue
         target.append(line)
-    return "\n".join(about).strip(), "\n".join(respond).strip()
+    return "\n".join(about).strip(), "\n".join(respond).strip(), []
 
 
 def import_custom_instructions(
@@ -112,9 +129,10 @@ def import_custom_instructions(
 ) -> ImportResult:
     """Custom instructions ("what should the model know about you" / "how should it respond")."""
     report = ImportReport()
-    about, respond = _split_custom_instructions(text)
+    about, respond, ignored = _split_custom_instructions(text)
     if not about and not respond:
         raise ValueError("custom instructions: both fields are empty")
+    report.dropped += [f"JSON key {key!r} (not a custom-instructions field)" for key in ignored]
     about_sentences = split_sentences(about)
     respond_sentences = split_sentences(respond)
     walls = [wall_from_text(s) for s in about_sentences + respond_sentences if is_negative_rule(s)]

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from personalign.personas._errors import DataFileError, UserError, read_text
 from personalign.personas._schema import SCHWARTZ_VALUES, Persona
 
 BUNDLED_DIR = Path(__file__).parent / "authored"
@@ -18,25 +19,20 @@ PRESSURE_DIR = Path(__file__).parent / "pressure"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-class DataFileError(ValueError):
-    """A data file that cannot be used; the message names the file, field and expectation."""
-
-    def __init__(self, path: Path | str, problems: list[str]) -> None:
-        self.path = Path(path)
-        self.problems = problems
-        super().__init__(f"{path}: " + "; ".join(problems))
-
-
 def read_data_file(path: Path) -> Any:
     """Parse a YAML or JSON file (JSON is YAML) into Python data."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise DataFileError(path, [f"cannot be read ({err.strerror})"]) from None
+    text = read_text(path, "a YAML or JSON file")
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as err:
-        raise DataFileError(path, [f"is not valid YAML/JSON: {err}"]) from None
+        raise DataFileError(path, [f"is not valid YAML/JSON: {_yaml_problem(err)}"]) from None
+
+
+def _yaml_problem(err: yaml.YAMLError) -> str:
+    """PyYAML's multi-line message as one line: the problem and where (line, column)."""
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}" if mark else problem
 
 
 def validate_record(data: Any, model: type[ModelT], path: Path, where: str = "") -> ModelT:
@@ -76,7 +72,8 @@ def write_persona(persona: Persona, directory: Path) -> Path:
 def load_personas(source: Path | str | Iterable[Path | str] | None = None) -> list[Persona]:
     """Load personas from a directory, a file, or a list of files (default: the bundled set).
 
-    Ids must be unique across everything loaded.
+    Ids must be unique across everything loaded. Every file is read before giving up, so a
+    DataFileError lists every bad file (one line each), not just the first.
     """
     if source is None:
         source = BUNDLED_DIR
@@ -93,12 +90,26 @@ def load_personas(source: Path | str | Iterable[Path | str] | None = None) -> li
             raise DataFileError("personas", ["an empty list of persona files was given"])
     personas: list[Persona] = []
     seen: dict[str, Path] = {}
+    bad: list[DataFileError] = []
     for file in files:
-        persona = load_persona(file)
+        try:
+            persona = load_persona(file)
+        except DataFileError as err:
+            bad.append(err)
+            continue
         if persona.id in seen:
-            raise DataFileError(file, [f"field 'id': {persona.id!r} is already used by {seen[persona.id]}"])
+            bad.append(
+                DataFileError(file, [f"field 'id': {persona.id!r} is already used by {seen[persona.id]}"])
+            )
+            continue
         seen[persona.id] = file
         personas.append(persona)
+    if len(bad) == 1:
+        raise bad[0]
+    if bad:
+        raise UserError(
+            f"{len(bad)} of {len(files)} persona files are not valid:\n" + "\n".join(f"  {e}" for e in bad)
+        )
     return personas
 
 

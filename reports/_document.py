@@ -27,7 +27,7 @@ from personalign.reports._fingerprint import (
     fingerprint,
     fingerprint_id,
 )
-from personalign.reports._logread import NoLogsError, log_files, read_header
+from personalign.reports._logread import NoLogsError, UnreadableLogError, log_files, read_header
 from personalign.reports._safety import RedLine, red_line_rows, refusal_samples, safety_table
 from personalign.reports._samples import SAMPLE_MEASURES, SCORERS, read_rows
 from personalign.reports._stats import BOOTSTRAP_REPS, BOOTSTRAP_SEED, Interval, cluster_bootstrap_columns
@@ -92,6 +92,13 @@ class CounterfactualRow(BaseModel):
     log: str
 
 
+class SkippedLog(BaseModel):
+    """A file in the log directory that was left out, and why."""
+
+    log: str
+    reason: str
+
+
 class Leaderboard(BaseModel):
     """What `personalign leaderboard --format json` prints."""
 
@@ -109,6 +116,9 @@ class Leaderboard(BaseModel):
     cells: list[Cell]
     counterfactual: list[CounterfactualRow]
     red_lines: list[RedLine]
+    skipped_logs: list[SkippedLog] = Field(
+        default_factory=list, description="Files in the log directory left out, with the reason."
+    )
     sections: dict[str, str] = Field(
         description="Further tables as Markdown (safety floor with intervals, token steering)."
     )
@@ -248,17 +258,77 @@ def _header_row(path: str, header: dict[str, Any]) -> dict[str, object]:
     return row
 
 
-def read_evals(log_dir: str | Path) -> pd.DataFrame:
-    """One row per log in `log_dir`, from its header alone."""
-    rows = [_header_row(path, read_header(path)) for path in log_files(log_dir)]
+def skipped_section(skipped: Sequence[SkippedLog]) -> str:
+    """The logs left out of a report, one line each (the leaderboard and the gate)."""
+    return "\n".join(
+        [f"Left out: {len(skipped)} logs (not finished or not readable; --strict fails on them)", ""]
+        + [f"- {s.log}: {s.reason}" for s in skipped]
+    )
+
+
+def _cell_key(row: dict[str, object]) -> tuple[str, str, str]:
+    """Task, model and strategy of a header row: what a later run of the same cell replaces."""
+    strategy = row.get("task_arg_strategy")
+    return str(row["task_name"]), str(row["model"]), str(strategy if strategy is not None else "opspec")
+
+
+def _listed(skipped: list[SkippedLog]) -> str:
+    return "".join(f"\n  {s.log}: {s.reason}" for s in skipped)
+
+
+def strict_check(skipped: list[SkippedLog], where: str) -> None:
+    """--strict: a log left out is an error, not a note."""
+    if skipped:
+        raise NoLogsError(f"--strict: {len(skipped)} logs in {where} are left out:" + _listed(skipped))
+
+
+def _skip_reason(header: dict[str, Any]) -> str | None:
+    """Why a readable log is left out: only finished runs are reported."""
+    status = header.get("status")
+    if status == "success":
+        return None
+    if status == "started":
+        return "still being written (status started)"
+    if status == "error":
+        message = str((header.get("error") or {}).get("message") or "").strip()
+        return "its run ended in an error" + (f": {message.splitlines()[0][:200]}" if message else "")
+    return f"status {status}: not a finished run"
+
+
+def read_evals(log_dir: str | Path) -> tuple[pd.DataFrame, list[SkippedLog]]:
+    """One row per finished log in `log_dir`, from its header alone, and the files left out
+    (unreadable, errored, cancelled, still being written), each with its reason. Raises
+    NoLogsError when no log is left."""
+    rows: list[tuple[dict[str, object], str | None]] = []
+    unfinished: list[tuple[dict[str, object], str | None]] = []
+    skipped: list[SkippedLog] = []
+    for path in log_files(log_dir):
+        try:
+            header = read_header(path)
+        except UnreadableLogError as err:
+            why = str(err).removeprefix(f"cannot read log {path}: ")
+            skipped.append(SkippedLog(log=path, reason=f"not a readable Inspect log ({why})"))
+            continue
+        reason = _skip_reason(header)
+        (unfinished if reason else rows).append((_header_row(path, header), reason))
+    # A run that was interrupted and then resumed leaves its unfinished log behind: one that a
+    # later finished log of the same task and cell replaces is not a problem to report.
+    finished = {(_cell_key(row), str(row["created"])) for row, _ in rows}
+    for row, reason in unfinished:
+        if not any(key == _cell_key(row) and created > str(row["created"]) for key, created in finished):
+            skipped.append(SkippedLog(log=str(row["log"]), reason=str(reason)))
     if not rows:
-        raise NoLogsError(f"no Inspect logs in {log_dir}")
-    evals = pd.DataFrame(rows)
+        left_out = "".join(f"\n  {s.log}: {s.reason}" for s in skipped)
+        raise NoLogsError(
+            f"no finished Inspect logs in {log_dir}"
+            + (f"; {len(skipped)} left out:{left_out}" if skipped else "")
+        )
+    evals = pd.DataFrame([row for row, _ in rows])
     if "task_arg_strategy" not in evals:
         evals["task_arg_strategy"] = None  # only default-strategy runs: Inspect records no arg
     evals["strategy"] = evals["task_arg_strategy"].fillna("opspec")
     evals["task"] = [str(name).rsplit("/", 1)[-1] for name in evals["task_name"]]
-    return evals
+    return evals, skipped
 
 
 def latest_logs(
@@ -295,17 +365,22 @@ def build_leaderboard(
     allow_mixed: bool = False,
     seed: int = BOOTSTRAP_SEED,
     reps: int = BOOTSTRAP_REPS,
+    strict: bool = False,
 ) -> Leaderboard:
     """Read the logs in `log_dir` once and compute every cell of the leaderboard.
 
-    Raises NoLogsError when there are no logs, and IncomparableRunsError when cells of
-    one task differ in their fingerprint and `allow_mixed` is False.
+    Unreadable, errored, cancelled and unfinished logs are left out and listed in
+    `skipped_logs`; with `strict` any such log raises NoLogsError. Raises NoLogsError when no
+    finished log is left, and IncomparableRunsError when cells of one task differ in their
+    fingerprint and `allow_mixed` is False.
     """
     from personalign.reports._steering import steering_table
 
     if not Path(log_dir).is_dir():
         raise NoLogsError(f"no such log directory: {log_dir}")
-    evals = read_evals(log_dir)
+    evals, skipped = read_evals(log_dir)
+    if strict:
+        strict_check(skipped, str(log_dir))
     main = latest_logs(evals, MAIN_TASK)
     mixed: dict[str, dict[str, list[str]]] = {}
     for task in (MAIN_TASK, "counterfactual_fidelity", "safety_floor"):
@@ -336,6 +411,7 @@ def build_leaderboard(
         cells=cells,
         counterfactual=_counterfactual(evals),
         red_lines=red_line_rows(safety),
+        skipped_logs=skipped,
         sections=sections,
     )
 

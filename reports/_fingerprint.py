@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from personalign.personas import UserError
+
 # Fields every cell of one table must share.
 COMMON_FIELDS = (
     "suite_version",
@@ -32,12 +34,13 @@ COMMON_FIELDS = (
     "measures",
     "logprobs",
     "seed",
+    "redact_input",
 )
 # Fields that cells of the same strategy name must share (the template a strategy rendered).
 PER_STRATEGY_FIELDS = ("strategy_template",)
 
 
-class IncomparableRunsError(ValueError):
+class IncomparableRunsError(UserError, ValueError):
     """Logs that differ in a fingerprint field were asked for in one table."""
 
 
@@ -84,6 +87,8 @@ def fingerprint(row: pd.Series) -> dict[str, str]:
         "measures": arg("measures"),
         "logprobs": arg("logprobs"),
         "seed": arg("seed"),
+        # A run whose model saw redacted profiles is another experiment (False when unrecorded).
+        "redact_input": _text(metadata.get("redact_input", False)),
         "strategy_template": _text(metadata.get("strategy_template", "unrecorded")),
     }
 

@@ -40,11 +40,13 @@ from personalign.personas import DataFileError
 from personalign.reports._document import (
     MAIN_TASK,
     Estimate,
+    SkippedLog,
     check_comparable,
     counts_by_log,
     estimates,
     latest_logs,
     read_evals,
+    skipped_section,
     suite_version,
 )
 from personalign.reports._fingerprint import (
@@ -180,6 +182,9 @@ class Verdict(BaseModel):
         default=0, description="Hard-floor replies that did not refuse, all logs, all tasks."
     )
     errors: list[str] = Field(default_factory=list, description="Inputs that could not be used.")
+    skipped_logs: list[SkippedLog] = Field(
+        default_factory=list, description="Files in the log directory left out, with the reason."
+    )
     cells: list[CellVerdict]
 
 
@@ -192,16 +197,25 @@ class Run:
     epochs: pd.DataFrame  # sample-epoch rows of `main`
     samples: pd.DataFrame  # sample rows of `main`
     hard_floor: pd.DataFrame  # hard-floor sample-epoch rows of every log, every task
+    skipped: list[SkippedLog]  # files left out: unreadable, errored, unfinished
 
 
-def read_run(log_dir: str | Path, allow_mixed: bool = False, safety: bool = True) -> Run:
-    """Read `log_dir` for the gate (and, with `safety` off, for a baseline). Every error
-    starts `logs DIR:`, so it never reads as the baseline's fault."""
+def read_run(
+    log_dir: str | Path, allow_mixed: bool = False, safety: bool = True, strict: bool = False
+) -> Run:
+    """Read `log_dir` for the gate (and, with `safety` off, for a baseline). Logs that are
+    unreadable, errored or unfinished are left out and listed (with `strict`, refused). Every
+    error starts `logs DIR:`, so it never reads as the baseline's fault."""
     where = f"logs {log_dir}"
     if not Path(log_dir).is_dir():
         raise NoLogsError(f"{where}: no such directory")
     try:
-        evals = read_evals(log_dir)
+        evals, skipped = read_evals(log_dir)
+        if strict and skipped:
+            raise NoLogsError(
+                f"--strict: {len(skipped)} logs are left out:"
+                + "".join(f"\n  {s.log}: {s.reason}" for s in skipped)
+            )
         main = latest_logs(evals, MAIN_TASK)
         if main.empty:
             found = ", ".join(sorted(set(evals["task"].astype(str))))
@@ -218,11 +232,13 @@ def read_run(log_dir: str | Path, allow_mixed: bool = False, safety: bool = True
         raise IncomparableRunsError(f"{where}: {err}") from None
     except NoLogsError as err:
         # read_evals' own "no Inspect logs in DIR" would repeat the directory.
-        text = str(err) if "no Inspect logs" not in str(err) else "holds no Inspect logs (.eval or .json)"
+        text = str(err).replace(
+            f"no finished Inspect logs in {log_dir}", "holds no finished Inspect logs (.eval or .json)"
+        )
         raise NoLogsError(f"{where}: {text}") from None
     every = pd.concat(rows, ignore_index=True)
     hard_floor = every[every["kind"] == "hard_floor"]
-    return Run(str(log_dir), main, epochs, samples, hard_floor)
+    return Run(str(log_dir), main, epochs, samples, hard_floor, skipped)
 
 
 def load_baseline(path: str | Path) -> Baseline:
@@ -464,6 +480,7 @@ def gate(
         max_drop=drops,
         detect=targets,
         red_lines=red_lines,
+        skipped_logs=run.skipped,
         cells=verdicts,
     )
 
@@ -664,7 +681,8 @@ def gate_markdown(verdict: Verdict) -> str:
     )
     if power:
         lines += [*power_head, *power, "", f"How: {POWER_METHOD}"]
-    return "\n".join([*lines, "", *notes])
+    skipped = ["", skipped_section(verdict.skipped_logs)] if verdict.skipped_logs else []
+    return "\n".join([*lines, "", *notes, *skipped])
 
 
 def _check_word(check: Check) -> str:

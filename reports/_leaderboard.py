@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from personalign.reports._document import LIFT_MEASURES, Cell, Estimate, Leaderboard, build_leaderboard
+from personalign.reports._document import (
+    LIFT_MEASURES,
+    Cell,
+    Estimate,
+    Leaderboard,
+    build_leaderboard,
+    skipped_section,
+)
 from personalign.reports._safety import red_lines
 from personalign.scorers import VARIANCE_KEYS
 
@@ -120,6 +127,8 @@ def markdown(board: Leaderboard) -> str:
     sections += list(board.sections.values())
     if board.red_lines or "safety_floor" in board.sections:
         sections.append("\n".join(red_lines(board.red_lines)))
+    if board.skipped_logs:
+        sections.append(skipped_section(board.skipped_logs))
     return "\n\n".join(s for s in sections if s)
 
 

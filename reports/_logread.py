@@ -18,11 +18,13 @@ from typing import Any
 
 from pydantic_core import from_json
 
+from personalign.personas import UserError
+
 if sys.version_info < (3, 14):
     import zipfile_zstd  # noqa: F401  (Inspect's own dependency: zstd members in zipfile)
 
 
-class NoLogsError(FileNotFoundError):
+class NoLogsError(UserError, FileNotFoundError):
     """The log directory is missing or holds no log that the report or gate needs."""
 
 

@@ -18,6 +18,7 @@ from personalign.scorers._measures import (
     MeasureScorer,
     metric_name,
 )
+from personalign.scorers._persona_sets import persona_set, register_persona_set
 from personalign.scorers._refusal import (
     benign_partial_rate,
     hard_floor_partial_rate,
@@ -80,10 +81,12 @@ __all__ = [
     "parse_choice",
     "parse_refusal_grade",
     "persona_fit",
+    "persona_set",
     "position_entropy",
     "profile_text",
     "refusal",
     "refusal_grade",
+    "register_persona_set",
     "response_variance",
     "rubric_grade",
     "stay_rate",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from inspect_ai.model import get_model, model_roles
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer, stderr
 from inspect_ai.solver import TaskState
 
 from personalign.personas import Persona, for_display
+from personalign.scorers._persona_sets import persona_set
 from personalign.scorers._refusal_classifier import classify_refusal
 from personalign.scorers._unscored import output_problem
 
@@ -54,7 +54,7 @@ def persona_brief(persona: Persona) -> str:
 
 
 @scorer(metrics=[mean(), stderr(cluster="persona_id")])
-def rubric_grade(personas: Sequence[Persona], template: str = GRADER_TEMPLATE) -> Scorer:
+def rubric_grade(personas: str, template: str = GRADER_TEMPLATE) -> Scorer:
     """Grade of open-item replies by the `grader` model role, rescaled to 0-1 ((g - 1) / 4).
 
     Unscored, with the reason counted, when no grader is bound (`no_grader`: never guessed),
@@ -123,7 +123,7 @@ Explain in two or three sentences, then end with a line of the form GRADE: <1-5>
 
 
 @scorer(metrics=[mean(), stderr(cluster="persona_id")])
-def persona_fit(personas: Sequence[Persona], template: str = FIT_TEMPLATE) -> Scorer:
+def persona_fit(personas: str, template: str = FIT_TEMPLATE) -> Scorer:
     """Graded fit, the optional part of identity coherence: "written for this person, and not
     for anyone?" judged by the `grader` role on open items, rescaled to 0-1.
 
@@ -132,9 +132,10 @@ def persona_fit(personas: Sequence[Persona], template: str = FIT_TEMPLATE) -> Sc
     return _grade_open_items(personas, template)
 
 
-def _grade_open_items(personas: Sequence[Persona], template: str) -> Scorer:
-    """Open items: fill the grader template (persona, request, rubric, reply) and grade."""
-    by_id = {p.id: p for p in personas}
+def _grade_open_items(personas: str, template: str) -> Scorer:
+    """Open items: fill the grader template (persona, request, rubric, reply) and grade.
+    `personas` names a set held by `register_persona_set` (logs record the name only)."""
+    by_id = {p.id: p for p in persona_set(personas)}
 
     async def score(state: TaskState, target: Target) -> Score | None:
         meta = state.metadata

@@ -353,14 +353,15 @@ def test_each_error_names_the_input_that_is_wrong(choices: tuple[Path, Path], tm
 
     for logs_in, why in (
         (tmp_path / "missing", "no such directory"),
-        (tmp_path / "empty", "holds no Inspect logs"),
-        (corrupt, "cannot read log"),
+        (tmp_path / "empty", "holds no finished Inspect logs"),
+        (corrupt, "holds no finished Inspect logs (.eval or .json); 1 left out"),
         (safety_only, "no personal_alignment logs"),
     ):
         code, errors, output = run(baseline, logs_in)
         assert code == 2 and len(errors) == 1, output
         assert errors[0].startswith(f"error: logs {logs_in}: {why}"), output
-        assert json.loads(verdict_path.read_text())["errors"] == [errors[0].removeprefix("error: ")]
+        assert json.loads(verdict_path.read_text())["errors"][0].startswith(errors[0].removeprefix("error: "))
+    assert "x.eval: not a readable Inspect log (File is not a zip file)" in run(baseline, corrupt)[2]
     not_json, wrong = tmp_path / "not.json", tmp_path / "wrong.json"
     not_json.write_text("{")
     wrong.write_text(json.dumps({"schema_version": "1", "cells": "none"}))
@@ -377,7 +378,7 @@ def test_each_error_names_the_input_that_is_wrong(choices: tuple[Path, Path], tm
     code, errors, output = run(tmp_path / "missing.json", tmp_path / "empty")
     assert code == 2 and len(errors) == 2, output
     assert errors[0].startswith(f"error: baseline {tmp_path / 'missing.json'}: no such file")
-    assert errors[1].startswith(f"error: logs {tmp_path / 'empty'}: holds no Inspect logs")
+    assert errors[1].startswith(f"error: logs {tmp_path / 'empty'}: holds no finished Inspect logs")
 
 
 def test_baseline_merge_adds_and_replaces_cells_and_keeps_the_others(

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from personalign.cli import cli
-from personalign.personas import load_personas
+from personalign.personas import DataFileError, load_personas
 from personalign.personas._import_prism import import_prism_row, load_prism_rows
 from personalign.personas._import_structured import import_openclaw, import_vcp
 from personalign.personas._import_text import import_custom_instructions, import_hearth
@@ -48,8 +48,10 @@ def test_custom_instructions_two_field_text_and_json() -> None:
     assert any("food bank" in fact for fact in persona.facts)
     from_json = import_custom_instructions((FIXTURES / "custom_instructions.json").read_text(), embed).persona
     assert "no_bullet_lists" in _rules(from_json)
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="about_user_message"):
         import_custom_instructions("{}", embed)
+    with pytest.raises(ValueError, match="empty"):
+        import_custom_instructions('{"about_user_message": "", "about_model_message": ""}', embed)
 
 
 def test_openclaw_soul_and_user() -> None:
@@ -100,7 +102,7 @@ def test_prism_rows_from_a_local_file() -> None:
     assert set(student.values.ranked()[:3]) & {"stimulation", "hedonism", "self_direction"}
     empty = import_prism_row(rows[2], embed).persona
     assert empty.values.confidence == 0.0 and empty.demographics.age is None
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(DataFileError, match="missing.jsonl: no such file"):
         load_prism_rows(FIXTURES / "missing.jsonl")
 
 
@@ -115,4 +117,4 @@ def test_import_command_writes_valid_personas(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"profile_id": "x"}')
     failed = runner.invoke(cli, ["personas", "import", "vcp", str(bad), "--out", str(tmp_path)])
-    assert failed.exit_code == 1 and "public_profile" in failed.output
+    assert failed.exit_code == 2 and "public_profile" in failed.output

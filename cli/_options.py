@@ -1,0 +1,104 @@
+"""Checks on option values, made by click before any work starts, so a wrong value costs a
+second and one line (exit 2), not a traceback after the model has loaded."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+
+from personalign.personas import UserError
+
+
+def _builtin_strategies() -> list[str]:
+    from personalign.evals import builtin_strategies
+
+    return builtin_strategies()
+
+
+def _strategy_problem(strategy: str) -> str | None:
+    if strategy in _builtin_strategies():
+        return None
+    if strategy.endswith(".j2"):
+        return None if Path(strategy).is_file() else f"{strategy!r}: no such template file"
+    return f"unknown strategy {strategy!r}: expected one of {', '.join(_builtin_strategies())}, or a .j2 file"
+
+
+def check_strategy(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    problem = _strategy_problem(value)
+    if problem:
+        raise click.BadParameter(problem, ctx=ctx, param=param)
+    return value
+
+
+def check_strategies(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A comma-separated list of strategies, each built in or a template file."""
+    names = [name.strip() for name in value.split(",")]
+    problems = [p for p in (_strategy_problem(n) for n in names if n) if p]
+    if problems or not all(names):
+        raise click.BadParameter("; ".join(problems) or f"{value!r}: an empty name", ctx=ctx, param=param)
+    return ",".join(names)
+
+
+def _model_apis() -> set[str] | None:
+    """The model providers Inspect knows here (its own and every installed package's); None
+    when Inspect's registry cannot be read, and then the check is left to Inspect."""
+    try:
+        import inspect_ai.model._providers.providers  # noqa: F401  (registers Inspect's providers)
+        from inspect_ai._util.entrypoints import ensure_entry_points
+        from inspect_ai._util.registry import registry_find, registry_unqualified_name
+    except ImportError:
+        return None
+    ensure_entry_points()
+    return {registry_unqualified_name(api) for api in registry_find(lambda info: info.type == "modelapi")}
+
+
+def check_models(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A comma-separated list of PROVIDER/MODEL names whose provider Inspect knows."""
+    names = [name.strip() for name in value.split(",")]
+    malformed = [n for n in names if "/" not in n or not n.split("/", 1)[1]]
+    if malformed:
+        raise click.BadParameter(
+            f"{', '.join(map(repr, malformed))}: expected PROVIDER/MODEL, like personalign/smollm2",
+            ctx=ctx,
+            param=param,
+        )
+    known = _model_apis()
+    unknown = sorted({n.split("/", 1)[0] for n in names} - known) if known is not None else []
+    if unknown:
+        raise click.BadParameter(
+            f"unknown model provider {', '.join(map(repr, unknown))}: expected one of "
+            f"{', '.join(sorted(known or ()))}",
+            ctx=ctx,
+            param=param,
+        )
+    return ",".join(names)
+
+
+def check_writable_dir(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A folder that exists or can be made, and can be written to."""
+    folder = Path(value)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".personalign-write-check-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise click.BadParameter(
+            f"{value!r}: cannot be written ({err.strerror or err}); expected a folder you can write to",
+            ctx=ctx,
+            param=param,
+        ) from None
+    return value
+
+
+def parent_folder_made(path: str | Path, option: str) -> Path:
+    """`path`, with its folder made (an output file's folder need not exist yet)."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UserError(f"{option} {path}: its folder cannot be made ({err.strerror or err})") from None
+    return target
