@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
 
 from personalign.cli._options import check_models, check_strategies, check_writable_dir
+from personalign.personas import UserError
 from personalign.reports import build_leaderboard, markdown, render_html
 
 
@@ -181,18 +186,19 @@ def run(
     if token_steering_prompts:
         tasks.append(token_steering(max_prompts=token_steering_prompts, **personas))
     started = time.perf_counter()
-    success, _ = eval_set(
-        tasks,
-        log_dir=log_dir,
-        model=models.split(","),
-        limit=limit,
-        display=display,  # type: ignore[arg-type]
-        model_base_url=model_base_url,
-        model_args=dict(arg.partition("=")[::2] for arg in model_args),
-        max_connections=max_connections,
-        timeout=timeout,
-        log_buffer=log_buffer,
-    )
+    with one_run_at_a_time(log_dir):
+        success, _ = eval_set(
+            tasks,
+            log_dir=log_dir,
+            model=models.split(","),
+            limit=limit,
+            display=display,  # type: ignore[arg-type]
+            model_base_url=model_base_url,
+            model_args=dict(arg.partition("=")[::2] for arg in model_args),
+            max_connections=max_connections,
+            timeout=timeout,
+            log_buffer=log_buffer,
+        )
     elapsed = time.perf_counter() - started
     if EMBEDDING_STATS.requested:
         click.echo(
@@ -214,3 +220,33 @@ def run(
         why = ", ".join(f"{reason}: {n}" for reason, n in reasons.most_common())
         click.echo(f"error: no sample was scored ({why}); is the model or product reachable?", err=True)
         sys.exit(1)
+
+
+LOCK_NAME = ".personalign-run.lock"
+
+
+@contextmanager
+def one_run_at_a_time(log_dir: str) -> Iterator[None]:
+    """Hold the log directory for this run: two eval sets writing one directory overwrite each
+    other's eval-set.json, and the first to finish reads the other's logs as incomparable.
+    The lock is the operating system's, so it goes with the process, even one killed -9."""
+    try:
+        import fcntl
+    except ImportError:  # no POSIX locks here: runs are not guarded
+        yield
+        return
+    with (Path(log_dir) / LOCK_NAME).open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise UserError(
+                f"--log-dir {log_dir}: another personalign run is writing there ({holder}); "
+                "wait for it to finish, or give this run its own --log-dir"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        handle.flush()
+        yield

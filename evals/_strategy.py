@@ -8,10 +8,11 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from personalign.personas import Persona, UserError, read_text
+from personalign.personas import DataFileError, Persona, UserError, read_text
 from personalign.scorers import count_tokens
 
 TEMPLATE_DIR = Path(__file__).parent / "strategies"
@@ -123,13 +124,21 @@ def render_context(persona: Persona, strategy: str) -> RenderedContext:
     render nothing."""
     if strategy in NO_CONTEXT:
         return RenderedContext(strategy, "", 0)
-    template = _environment().from_string(_template_source(strategy))
-    text = template.render(
-        persona=persona,
-        top_values=[v.replace("_", "-") for v in persona.values.ranked()[:3]],
-        value_levels=[
-            (VALUE_LABELS[v], importance(persona.values.weights[v])) for v in persona.values.ranked()
-        ],
-        style=style_sentence(persona),
-    ).strip()
+    try:
+        template = _environment().from_string(_template_source(strategy))
+        text = template.render(
+            persona=persona,
+            top_values=[v.replace("_", "-") for v in persona.values.ranked()[:3]],
+            value_levels=[
+                (VALUE_LABELS[v], importance(persona.values.weights[v])) for v in persona.values.ranked()
+            ],
+            style=style_sentence(persona),
+        ).strip()
+    except TemplateSyntaxError as err:
+        raise DataFileError(
+            strategy, [f"line {err.lineno}: not a valid jinja2 template ({err.message})"]
+        ) from None
+    except (UndefinedError, SecurityError) as err:
+        # StrictUndefined: a name the template uses that the suite does not pass.
+        raise DataFileError(strategy, [f"the template cannot be rendered ({err})"]) from None
     return RenderedContext(strategy, text, count_tokens(text))

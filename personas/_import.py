@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Literal, get_args
 
+from pydantic import ValidationError
+
 from personalign.personas._errors import DataFileError, UserError, read_text, require_content
 from personalign.personas._import_common import ImportResult
 from personalign.personas._import_prism import import_prism_row, load_prism_rows
@@ -42,7 +44,13 @@ def import_profiles(
     too large, or does not hold the format.
     """
     if fmt == "prism":
-        return [import_prism_row(row, embed) for row in load_prism_rows(source, limit)]
+        results = []
+        for number, row in enumerate(load_prism_rows(source, limit), 1):
+            try:
+                results.append(import_prism_row(row, embed))
+            except ValueError as err:
+                raise DataFileError(source, [f"row {number}: {_one_line(err)}"]) from None
+        return results
     text = require_content(source, read_text(source, EXPECTED[fmt]), EXPECTED[fmt])
     user = read_text(user_file, "an OpenClaw USER.md (Markdown)") if user_file else None
     try:
@@ -60,4 +68,13 @@ def import_profiles(
     except UserError:
         raise
     except (ValueError, KeyError) as err:  # the importer's own "this is not the format"
-        raise DataFileError(source, [str(err).strip("'\"")]) from None
+        raise DataFileError(source, [_one_line(err)]) from None
+
+
+def _one_line(err: Exception) -> str:
+    """An importer's complaint, or the persona it assembled failing the schema, as one line."""
+    if isinstance(err, ValidationError):
+        first = err.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        return f"the imported profile is not valid: field '{field}': {first['msg']}"
+    return str(err).strip("'\"")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from personalign.personas._errors import DataFileError, check_file, read_text, require_content
-from personalign.personas._import_common import ImportReport, ImportResult, assemble
+from personalign.personas._import_common import ImportReport, ImportResult, assemble, slug
 from personalign.personas._infer import Embed
 from personalign.personas._schema import Demographics, LifeContext, Provenance
 from personalign.personas._wall_text import (
@@ -103,6 +103,17 @@ def _parquet_rows(path: Path) -> list[dict[str, Any]]:
         raise DataFileError(path, [f"cannot be read as parquet ({err})"]) from None
 
 
+def _text(value: object) -> str:
+    """A survey field as text: strings and numbers as written, anything else as absent."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return str(value).strip()
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _age(bucket: str | None) -> int | None:
     """Lower bound of an age bucket ("25-34 years old" -> 25, "65+ years old" -> 65)."""
     match = re.match(r"\s*(\d+)", bucket or "")
@@ -112,22 +123,22 @@ def _age(bucket: str | None) -> int | None:
 def import_prism_row(row: dict[str, Any], embed: Embed) -> ImportResult:
     """One PRISM participant as a persona (values inferred from their own words)."""
     report = ImportReport()
-    user_id = str(row.get("user_id") or "")
+    user_id = _text(row.get("user_id"))
     if not user_id:
-        raise ValueError("PRISM row: field 'user_id' is missing")
-    describe = str(row.get("self_description") or "").strip()
-    system = str(row.get("system_string") or "").strip()
-    location: dict[str, Any] = row.get("location") or {}
-    country = location.get("reside_country")
-    age_bucket = row.get("age")
+        raise ValueError("PRISM row: field 'user_id' is missing (expected the participant's id)")
+    describe = _text(row.get("self_description"))
+    system = _text(row.get("system_string"))
+    location = _mapping(row.get("location"))
+    country = _text(location.get("reside_country")) or None
+    age_bucket = _text(row.get("age")) or None
     describe_sentences, system_sentences = split_sentences(describe), split_sentences(system)
     walls = [wall_from_text(s) for s in system_sentences if is_negative_rule(s)]
     prescriptions = [s for s in system_sentences if not is_negative_rule(s)]
-    prefs: dict[str, Any] = row.get("stated_prefs") or {}
+    prefs = _mapping(row.get("stated_prefs"))
     facts = [
         f"Rates {_PREF_LABELS[key]} at {value}/100 in importance."
         for key, value in prefs.items()
-        if key in _PREF_LABELS and isinstance(value, int | float)
+        if key in _PREF_LABELS and isinstance(value, int | float) and not isinstance(value, bool)
     ]
     report.kept.append("self_description as value statements; system_string as prescriptions and walls")
     report.kept.append(f"stated_prefs as {len(facts)} facts; age bucket, residence country, employment")
@@ -137,7 +148,7 @@ def import_prism_row(row: dict[str, Any], embed: Embed) -> ImportResult:
     report.dropped.append("conversations and ratings (this importer reads the survey only)")
     communication, notes = communication_from_text(system)
     report.inferred.extend(notes)
-    employment = str(row.get("employment_status") or "")
+    employment = _text(row.get("employment_status"))
     summary = "A PRISM participant" + (f" aged {age_bucket}" if age_bucket else "")
     summary += (
         (f" living in {country}" if country else "")
@@ -145,9 +156,9 @@ def import_prism_row(row: dict[str, Any], embed: Embed) -> ImportResult:
         + "."
     )
     return assemble(
-        persona_id=f"prism-{user_id.lower()}",
+        persona_id=f"prism-{slug(user_id)}",
         kind="real",
-        name=f"prism-{user_id.lower()}",  # PRISM holds no names; the id is all we show
+        name=f"prism-{slug(user_id)}",  # PRISM holds no names; the id is all we show
         summary=summary,
         value_texts=describe_sentences + system_sentences,
         embed=embed,

@@ -192,39 +192,58 @@ def paired_lifts(
     return estimates(delta, cell["persona_id"].to_numpy(), measures, seed, reps)
 
 
+def _units(rows: pd.DataFrame) -> pd.Series:
+    """Sample-epoch keys of `rows`, so a unit failed by several scorers is counted once."""
+    return rows["id"].astype(str) + "#" + rows["epoch"].astype(str)
+
+
 def counts_by_log(epochs: pd.DataFrame) -> dict[str, tuple[dict[str, int], Counter[str], int]]:
     """Per log: scored sample-epochs per scorer (for response variance: samples with two or
-    more usable epochs, the reducer's input), the reasons of the unscored ones (declined rows
-    are neither), and the ambiguous choice sample-epochs. All logs are counted at once; a
-    scorer a log did not run (its ran_ column, see `read_rows`) counts 0 there and adds no
-    reasons."""
+    more usable epochs, the reducer's input); the reasons of the unscored ones, each
+    sample-epoch counted once per reason however many scorers it failed (what is by design is
+    left out: declined items, ambiguous expectations, variance in a one-epoch run); and the
+    ambiguous choice sample-epochs. All logs are counted at once; a scorer a log did not run
+    (its ran_ column, see `read_rows`) counts 0 there and adds no reasons."""
     logs = epochs["log"]
     scored: dict[str, pd.Series] = {}
-    reasons: list[pd.DataFrame] = []
-    errored = (epochs["error"].fillna("").astype(str) != "").groupby(logs).sum()
-    reasons.append(pd.DataFrame({"log": errored.index, "reason": "sample_error", "n": errored.to_numpy()}))
+    # One row per unit left unscored and its reason: a sample-epoch (or, for response variance,
+    # a sample), counted once however many scorers it failed for.
+    failures: list[pd.DataFrame] = []
+    errored = epochs[epochs["error"].fillna("").astype(str) != ""]
+    failures.append(pd.DataFrame({"log": errored["log"], "unit": _units(errored), "reason": "sample_error"}))
     for scorer in SCORERS:
         rows = epochs[epochs[f"ran_{scorer}"].astype(bool)]
         reason, by_log = rows[f"reason_{scorer}"], rows["log"]
         if scorer == "response_variance":
-            usable = (reason == "needs_epochs").groupby([by_log, rows["id"]]).sum()
-            scored[scorer] = (usable >= 2).groupby(level=0).sum()
-            short = (usable < 2).groupby(level=0).sum()
-            reasons.append(
+            per_sample = pd.DataFrame(
+                {"log": by_log, "id": rows["id"], "usable": reason == "needs_epochs", "tried": reason.notna()}
+            )
+            usable = per_sample.groupby(["log", "id"]).agg(
+                usable=("usable", "sum"), epochs=("usable", "size"), tried=("tried", "any")
+            )
+            scored[scorer] = (usable["usable"] >= 2).groupby(level=0).sum()
+            # By design, not failures: a run of one epoch, and items the scorer declines.
+            short = usable[(usable["usable"] < 2) & (usable["epochs"] >= 2) & usable["tried"]].reset_index()
+            failures.append(
                 pd.DataFrame(
-                    {"log": short.index, "reason": "fewer than 2 usable epochs", "n": short.to_numpy()}
+                    {
+                        "log": short["log"],
+                        "unit": short["id"].astype(str),
+                        "reason": "fewer than 2 usable epochs",
+                    }
                 )
             )
             continue
         scored[scorer] = (rows[f"score_{scorer}"].notna() & reason.isna()).groupby(by_log).sum()
-        failed = pd.DataFrame({"log": by_log, "reason": reason})
-        failed = failed[failed["reason"].notna() & ~failed["reason"].isin(BY_DESIGN)]
-        reasons.append(failed.groupby(["log", "reason"]).size().rename("n").reset_index())
-    ambiguous = (epochs["reason_value_fidelity"] == AMBIGUOUS).groupby(logs).sum()
+        failed = rows[reason.notna() & ~reason.isin(BY_DESIGN)]
+        failures.append(
+            pd.DataFrame({"log": failed["log"], "unit": _units(failed), "reason": failed[f"reason_{scorer}"]})
+        )
     unscored: dict[str, Counter[str]] = {str(log): Counter() for log in logs.unique()}
-    for frame in reasons:
-        for log, reason, n in frame[frame["n"] > 0].itertuples(index=False):
-            unscored[str(log)][str(reason)] += int(n)
+    distinct = pd.concat(failures, ignore_index=True).drop_duplicates()
+    for (log, reason), n in distinct.groupby(["log", "reason"]).size().items():
+        unscored[str(log)][str(reason)] += int(n)
+    ambiguous = (epochs["reason_value_fidelity"] == AMBIGUOUS).groupby(logs).sum()
     return {
         str(log): (
             {scorer: int(series.get(log, 0)) for scorer, series in scored.items()},

@@ -102,7 +102,7 @@ def test_prism_rows_from_a_local_file() -> None:
     assert set(student.values.ranked()[:3]) & {"stimulation", "hedonism", "self_direction"}
     empty = import_prism_row(rows[2], embed).persona
     assert empty.values.confidence == 0.0 and empty.demographics.age is None
-    with pytest.raises(DataFileError, match="missing.jsonl: no such file"):
+    with pytest.raises(DataFileError, match=r"missing\.jsonl: no such file"):
         load_prism_rows(FIXTURES / "missing.jsonl")
 
 

@@ -23,6 +23,7 @@ from scripted_logs import PERSONAS, run_task
 from personalign.cli import cli
 from personalign.evals.personal_alignment import personal_alignment
 from personalign.reports import IncomparableRunsError, Leaderboard, board_frame, build_leaderboard, markdown
+from personalign.scorers import MEASURE_SCORERS
 
 
 def _per_sample(log: EvalLog) -> dict[str, tuple[str, float]]:
@@ -200,14 +201,7 @@ def test_every_output_works_on_any_subset_of_kinds_and_measures(
         assert out.stat().st_size > 0
     assert "| personalign-scripted/oracle | opspec |" in (tmp_path / "board.markdown").read_text()
     [cell] = Leaderboard.model_validate_json((tmp_path / "board.json").read_text()).cells
-    ran = {
-        "value_fidelity",
-        "identity_coherence",
-        "response_variance",
-        "refusal",
-        "rubric_grade",
-        "persona_fit",
-    }
+    ran = set(MEASURE_SCORERS)
     if "measures" in subset:
         ran = {"refusal"}
         assert "fewer than 2 usable epochs" not in cell.unscored_reasons  # response_variance did not run
