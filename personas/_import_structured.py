@@ -112,6 +112,8 @@ _VCP_OBJECTS = (
     "personal_state", "prosaic", "sharing_settings",
 )  # fmt: skip
 _VCP_KNOWN = {"vcp_version", "profile_id", "public_profile", *_VCP_OBJECTS}
+# Sections whose free text describes the person (the others are private, momentary or rules).
+_VCP_TEXT_KEPT = ("portable_preferences", "constraints", "availability")
 
 
 def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
@@ -126,12 +128,22 @@ def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
     for required in ("profile_id", "public_profile"):
         if required not in context:
             raise ValueError(f"VCP context: field '{required}' is missing")
-    for name_, value in (
-        ("public_profile", context.get("public_profile")),
-        *((k, context.get(k)) for k in _VCP_OBJECTS if context.get(k) is not None),
-    ):
-        if not isinstance(value, dict):
-            raise ValueError(f"VCP context: field '{name_}' must be an object, got {type(value).__name__}")
+    if not isinstance(context["public_profile"], dict):
+        kind = type(context["public_profile"]).__name__
+        raise ValueError(f"VCP context: field 'public_profile' must be an object, got {kind}")
+    # Exports put free text where an object belongs: kept as a fact where it describes the
+    # person, listed as dropped where it does not (or is private), never a reason to fail.
+    free_text: list[str] = []
+    for key in _VCP_OBJECTS:
+        value = context.get(key)
+        if value is None or isinstance(value, dict):
+            continue
+        if isinstance(value, str) and value.strip() and key in _VCP_TEXT_KEPT:
+            free_text.append(f"{key.replace('_', ' ').capitalize()}: {value.strip()}")
+            report.kept.append(f"{key} (free text) as a fact")
+        else:
+            report.dropped.append(f"{key} (expected an object, got {type(value).__name__})")
+        context = {**context, key: {}}
     report.dropped += [
         f"{key} (not a VCP field this importer knows)" for key in sorted(set(context) - _VCP_KNOWN)
     ]
@@ -151,6 +163,7 @@ def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
     ]
     if availability.get("timezone"):
         facts.append(f"Timezone: {availability['timezone']}")
+    facts += free_text
     report.kept.append(
         "public_profile, portable_preferences, constraints and availability as context and facts"
     )

@@ -54,9 +54,7 @@ def d(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "vcp-array.json": "[]",
         "vcp-no-public.json": json.dumps({"profile_id": "x"}),
         "vcp-public-text.json": json.dumps({"profile_id": "x", "public_profile": "a learner"}),
-        "vcp-constraints-list.json": json.dumps(
-            {"profile_id": "x", "public_profile": {"display_name": "X"}, "constraints": ["no"]}
-        ),
+        "vcp-no-id.json": json.dumps({"public_profile": {"display_name": "X"}}),
         "prism-empty.jsonl": "",
         "prism-blank.jsonl": "\n\n  \n",
         "prism-bad-line.jsonl": '{"user_id": "a"}\nnot json\n',
@@ -184,7 +182,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("import vcp array", [*IMPORT, "vcp", "{d}/vcp-array.json", *OUT], "expected a JSON object"),
     ("import vcp no public", [*IMPORT, "vcp", "{d}/vcp-no-public.json", *OUT], "'public_profile' is missing"),
     ("import vcp public text", [*IMPORT, "vcp", "{d}/vcp-public-text.json", *OUT], "must be an object"),
-    ("import vcp constraints list", [*IMPORT, "vcp", "{d}/vcp-constraints-list.json", *OUT], "'constraints'"),
+    ("import vcp no id", [*IMPORT, "vcp", "{d}/vcp-no-id.json", *OUT], "field 'profile_id' is missing"),
     ("import prism blank", [*IMPORT, "prism", "{d}/prism-blank.jsonl", *OUT], "prism-blank.jsonl"),
     (
         "import prism bad line",

@@ -109,7 +109,18 @@ def test_vcp_lists_every_key_it_does_not_keep() -> None:
         "public_profile": {"display_name": "Sam", "goal": "learn", "favourite_colour": "green"},
         "constraints": {"time_limited": True, "max_words": 120},
         "x_vendor_notes": "imported from an app",
+        "private_context": "my divorce",
+        "availability": "weekday evenings after the kids are asleep",
     }
-    dropped = " ".join(import_vcp(context, embed).report.dropped)
-    for key in ("x_vendor_notes", "public_profile.favourite_colour", "constraints.max_words"):
+    result = import_vcp(context, embed)
+    dropped = " ".join(result.report.dropped)
+    for key in (
+        "x_vendor_notes",
+        "public_profile.favourite_colour",
+        "constraints.max_words",
+        "private_context",
+    ):
         assert key in dropped
+    # Free text where an object belongs is kept when it describes the person, never private text.
+    assert "Availability: weekday evenings after the kids are asleep" in result.persona.facts
+    assert "divorce" not in result.persona.model_dump_json()
