@@ -2,19 +2,23 @@
 
 Run from the checkout: `python tests/blind/first_contact.py`. Until issue 16's
 `personalign personas infer-check` replaces it, this is how the figures in README.md were
-made.
+made. It reads each profile's `intent.json` (its author's ground truth) beside it.
 """
 
-import collections
+from __future__ import annotations
+
 import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from personalign.personas import SCHWARTZ_VALUES, UserError, import_profiles
+from personalign.personas import SCHWARTZ_VALUES, import_profiles
 from personalign.scorers import embed
 
 ROOT = Path(__file__).parent / "profiles"
+# The author's wall kinds that the suite can check by machine, and the rule each should become.
 KIND_TO_RULE = {
     "max_words": "max_words",
     "no_bullets": "no_bullet_lists",
@@ -24,108 +28,73 @@ KIND_TO_RULE = {
 }
 
 
-def spearman(a, b):
-    ra = np.array([a.index(v) for v in SCHWARTZ_VALUES])
-    rb = np.array([b.index(v) for v in SCHWARTZ_VALUES])
-    return float(np.corrcoef(ra, rb)[0, 1])
+@dataclass
+class Outcome:
+    fmt: str
+    person: str
+    persona_id: str
+    name_kept: bool | None  # None: the profile gives no name
+    top1: bool
+    top3: int
+    spearman: float
+    confidence: float
 
 
-rows, ids = [], collections.Counter()
-wall_hits = collections.Counter()
-wall_total = collections.Counter()
-inverted = 0
-for intent_path in sorted(ROOT.glob("*/*/intent.json")):
-    intent = json.loads(intent_path.read_text())
-    folder = intent_path.parent
-    fmt = intent["format"]
-    files = intent["files"]
-    try:
-        if fmt == "openclaw":
-            res = import_profiles(
-                "openclaw",
-                folder / "SOUL.md",
-                embed,
-                user_file=folder / "USER.md" if (folder / "USER.md").exists() else None,
+def spearman(a: list[str], b: list[str]) -> float:
+    ranks_a = [a.index(v) for v in SCHWARTZ_VALUES]
+    ranks_b = [b.index(v) for v in SCHWARTZ_VALUES]
+    return float(np.corrcoef(ranks_a, ranks_b)[0, 1])
+
+
+def main() -> None:
+    outcomes: list[Outcome] = []
+    walls_found, walls_total = Counter[str](), Counter[str]()
+    for intent_path in sorted(ROOT.glob("*/*/intent.json")):
+        intent, folder = json.loads(intent_path.read_text(encoding="utf-8")), intent_path.parent
+        fmt = intent["format"]
+        user = folder / "USER.md"
+        source = folder / ("SOUL.md" if fmt == "openclaw" else intent["files"][0])
+        extra = {"user_file": user} if fmt == "openclaw" and user.exists() else {}
+        persona = import_profiles(fmt, source, embed, **extra)[0].persona  # type: ignore[arg-type]
+        ranked, wanted = list(persona.values.ranked()), intent["values_ranking"]
+        rules = {w.rule.type for w in persona.walls if w.rule is not None}
+        for wall in intent["walls"]:
+            if rule := KIND_TO_RULE.get(wall["kind"]):
+                walls_total[rule] += 1
+                walls_found[rule] += rule in rules
+        name = intent["name"]
+        outcomes.append(
+            Outcome(
+                fmt=fmt,
+                person=folder.name,
+                persona_id=persona.id,
+                name_kept=name.split()[0].lower() in persona.name.lower() if name else None,
+                top1=ranked[0] == wanted[0],
+                top3=len(set(ranked[:3]) & set(wanted[:3])),
+                spearman=spearman(ranked, wanted),
+                confidence=persona.values.confidence,
             )
-        else:
-            res = import_profiles(fmt, folder / files[0], embed)
-    except UserError as err:
-        rows.append((fmt, folder.name, "ERROR", str(err)[:80]))
-        continue
-    p = res[0].persona
-    ids[p.id] += 1
-    ranked = list(p.values.ranked())
-    want = intent["values_ranking"]
-    name_ok = bool(intent["name"]) and intent["name"].split()[0].lower() in p.name.lower()
-    rules = [w.rule.type for w in p.walls if w.rule is not None]
-    for w in intent["walls"]:
-        rule = KIND_TO_RULE.get(w["kind"])
-        if rule:
-            wall_total[rule] += 1
-            wall_hits[rule] += rule in rules
-    rows.append(
-        (
-            fmt,
-            folder.name,
-            p.id,
-            p.name,
-            name_ok if intent["name"] else None,
-            ranked[0] == want[0],
-            len(set(ranked[:3]) & set(want[:3])),
-            round(spearman(ranked, want), 2),
-            round(p.values.confidence, 2),
-            intent["name"],
-            want[0],
-            ranked[0],
         )
-    )
+    n = len(outcomes)
+    print(f"profiles imported: {n}")
+    print(f"top-1 correct: {sum(o.top1 for o in outcomes)}/{n}")
+    print(f"mean top-3 overlap: {np.mean([o.top3 for o in outcomes]):.2f}")
+    print(f"mean Spearman: {np.mean([o.spearman for o in outcomes]):.2f}")
+    named = [o for o in outcomes if o.name_kept is not None]
+    print(f"names kept: {sum(bool(o.name_kept) for o in named)}/{len(named)}")
+    ids = Counter(o.persona_id for o in outcomes)
+    print(f"ids shared by several profiles: { {i: c for i, c in ids.items() if c > 1} }")
+    print("walls recognised: " + ", ".join(f"{r} {walls_found[r]}/{walls_total[r]}" for r in walls_total))
+    middle = float(np.median([o.confidence for o in outcomes]))
+    low = [o.top1 for o in outcomes if o.confidence < middle]
+    high = [o.top1 for o in outcomes if o.confidence >= middle]
+    print(f"top-1 by confidence: lower half {np.mean(low):.2f}, upper half {np.mean(high):.2f}")
+    by_format: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_format[outcome.fmt].append(outcome)
+    for fmt, group in sorted(by_format.items()):
+        print(f"  {fmt}: top-1 {sum(o.top1 for o in group)}/{len(group)}")
 
-ok = [r for r in rows if r[2] != "ERROR"]
-print("profiles", len(rows), "imported", len(ok), "errors", [r for r in rows if r[2] == "ERROR"])
-print("top-1 correct", sum(r[5] for r in ok), "/", len(ok), f"= {sum(r[5] for r in ok) / len(ok):.2f}")
-print("mean top-3 overlap", round(np.mean([r[6] for r in ok]), 2))
-print(
-    "mean Spearman",
-    round(np.mean([r[7] for r in ok]), 2),
-    "median",
-    round(float(np.median([r[7] for r in ok])), 2),
-)
-named = [r for r in ok if r[4] is not None]
-print("name kept", sum(r[4] for r in named), "/", len(named))
-print(
-    "id collisions",
-    {k: v for k, v in ids.items() if v > 1},
-    "generic ids",
-    [r[2] for r in ok if r[2] in ("hearth-user", "custom-instructions-user") or r[2].startswith("openclaw-")][
-        :20
-    ],
-)
-print("walls recall by rule", {k: f"{wall_hits[k]}/{wall_total[k]}" for k in wall_total})
-conf = [(r[8], r[5]) for r in ok]
-lo = [c for c in conf if c[0] < np.median([c[0] for c in conf])]
-hi = [c for c in conf if c[0] >= np.median([c[0] for c in conf])]
-print(
-    "top-1 by confidence half: low",
-    round(np.mean([c[1] for c in lo]), 2),
-    "high",
-    round(np.mean([c[1] for c in hi]), 2),
-)
-by_fmt = collections.defaultdict(list)
-for r in ok:
-    by_fmt[r[0]].append(r)
-for f, rs in by_fmt.items():
-    print(
-        f,
-        "top1",
-        sum(r[5] for r in rs),
-        "/",
-        len(rs),
-        "spearman",
-        round(np.mean([r[7] for r in rs]), 2),
-        "names",
-        sum(bool(r[4]) for r in rs if r[4] is not None),
-        "/",
-        sum(r[4] is not None for r in rs),
-    )
-for r in ok:
-    print("  ", r)
+
+if __name__ == "__main__":
+    main()
