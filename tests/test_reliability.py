@@ -124,3 +124,22 @@ def test_vcp_lists_every_key_it_does_not_keep() -> None:
     # Free text where an object belongs is kept when it describes the person, never private text.
     assert "Availability: weekday evenings after the kids are asleep" in result.persona.facts
     assert "divorce" not in result.persona.model_dump_json()
+
+
+def test_one_bad_log_does_not_hide_the_good_ones_unless_strict(tmp_path: Path) -> None:
+    task = personal_alignment(
+        kinds="choice", measures="value_fidelity", max_personas=3, scenarios_per_kind=1, epochs=1
+    )
+    [log] = inspect_eval(task, model="personalign-scripted/oracle", log_dir=str(tmp_path), display="none")
+    assert log.status == "success"
+    (tmp_path / "2026-01-01T00-00-00-00-00_personal-alignment_bad.eval").write_bytes(b"PK\x03\x04truncated")
+    board = CliRunner().invoke(cli, ["leaderboard", str(tmp_path)])
+    assert board.exit_code == 0, board.output
+    assert "| personalign-scripted/oracle | opspec |" in board.output
+    assert "Left out: 1 logs" in board.output and "_bad.eval: not a readable Inspect log" in board.output
+    strict = CliRunner().invoke(cli, ["leaderboard", str(tmp_path), "--strict"])
+    assert strict.exit_code == 2 and "error: --strict: 1 logs in" in strict.output
+    # An output file's folder is made, whatever the format.
+    out = tmp_path / "new" / "folder" / "board.csv"
+    csv = CliRunner().invoke(cli, ["leaderboard", str(tmp_path), "--format", "csv", "--out", str(out)])
+    assert csv.exit_code == 0 and out.read_text().startswith("model,")
