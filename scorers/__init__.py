@@ -27,7 +27,14 @@ from personalign.scorers._refusal import (
     over_refusal_rate,
     refusal,
 )
-from personalign.scorers._refusal_check import LABELLED_SETS, REFUSAL_LABELS, check_classifier, load_labelled
+from personalign.scorers._refusal_check import (
+    LABELLED_SETS,
+    REFUSAL_LABELS,
+    LabelColumns,
+    check_classifier,
+    load_labelled,
+    refusal_breakdown,
+)
 from personalign.scorers._refusal_classifier import RefusalVerdict, classify_refusal
 from personalign.scorers._refusal_grade import REFUSAL_GRADER_TEMPLATE, parse_refusal_grade, refusal_grade
 from personalign.scorers._response_variance import response_variance, variance_score
@@ -56,6 +63,7 @@ __all__ = [
     "TOP_LOGPROBS",
     "VARIANCE_KEYS",
     "EmbeddingStats",
+    "LabelColumns",
     "MeasureScorer",
     "ParsedChoice",
     "RefusalVerdict",
@@ -85,6 +93,7 @@ __all__ = [
     "position_entropy",
     "profile_text",
     "refusal",
+    "refusal_breakdown",
     "refusal_grade",
     "register_persona_set",
     "response_variance",
