@@ -107,7 +107,7 @@ def _labelled(path: Path, number: int, record: dict[str, object], columns: Label
         request_kind=kind,  # type: ignore[arg-type]
         request=str(record.get(columns.request) or ""),
         reply=str(record[columns.reply]),
-        label=label,  # type: ignore[arg-type]
+        label=label,
     )
 
 
