@@ -55,9 +55,9 @@ def import_profiles(
     user = read_text(user_file, "an OpenClaw USER.md (Markdown)") if user_file else None
     try:
         if fmt == "hearth":
-            return [import_hearth(text, embed, persona_id or "hearth-user")]
+            return [import_hearth(text, embed, persona_id)]
         if fmt == "custom_instructions":
-            return [import_custom_instructions(text, embed, persona_id or "custom-instructions-user")]
+            return [import_custom_instructions(text, embed, persona_id)]
         if fmt == "openclaw":
             return [import_openclaw(text, embed, user, persona_id)]
         try:

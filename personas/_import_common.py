@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -32,6 +33,35 @@ class ImportReport:
 class ImportResult:
     persona: Persona
     report: ImportReport
+
+
+def default_id(prefix: str, name: str | None, source: str) -> str:
+    """An id for an imported profile that the user did not name: the format, the person's
+    name when known, and a short hash of the source, so two people (two Marias, or two
+    nameless files) never share an id and re-importing one file gives the same id."""
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    named = slug(name)[:32] if name else ""
+    return f"{prefix}-{named}-{digest[:6]}" if named and named != "imported" else f"{prefix}-{digest[:8]}"
+
+
+_NOT_NAMES = frozenset("i a an the my our this that she he they we you it hi hello dear mr mrs ms dr".split())
+
+
+def name_after(text: str, cues: str) -> str | None:
+    """The capitalised words after the first of `cues` (a regex of phrases, e.g. "my name is"),
+    up to four: a person's name as they wrote it, or None."""
+    for match in re.finditer(rf"\b(?:{cues})\s+", text, re.I):
+        words = []
+        for word in re.findall(r"[^\W\d_][\w'\u2019.-]*", text[match.end() :])[:4]:
+            bare = word.rstrip(".")
+            if not bare[:1].isupper() or bare.lower() in _NOT_NAMES:
+                break
+            words.append(bare)
+            if word.endswith(".") and len(bare) > 2:
+                break  # the sentence ended
+        if words:
+            return " ".join(words)
+    return None
 
 
 def slug(text: str) -> str:
@@ -71,7 +101,7 @@ def assemble(
     persona = Persona(
         id=persona_id,
         kind=kind,  # type: ignore[arg-type]
-        name=name,
+        name=name or persona_id,  # no name in the source: the id is all that is shown
         summary=summary,
         values=values,
         demographics=demographics or Demographics(),

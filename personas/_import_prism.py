@@ -19,7 +19,7 @@ from personalign.personas._infer import Embed
 from personalign.personas._schema import Demographics, LifeContext, Provenance
 from personalign.personas._wall_text import (
     communication_from_text,
-    is_negative_rule,
+    is_wall,
     split_sentences,
     wall_from_text,
 )
@@ -132,8 +132,8 @@ def import_prism_row(row: dict[str, Any], embed: Embed) -> ImportResult:
     country = _text(location.get("reside_country")) or None
     age_bucket = _text(row.get("age")) or None
     describe_sentences, system_sentences = split_sentences(describe), split_sentences(system)
-    walls = [wall_from_text(s) for s in system_sentences if is_negative_rule(s)]
-    prescriptions = [s for s in system_sentences if not is_negative_rule(s)]
+    walls = [wall_from_text(s) for s in system_sentences if is_wall(s)]
+    prescriptions = [s for s in system_sentences if not is_wall(s)]
     prefs = _mapping(row.get("stated_prefs"))
     facts = [
         f"Rates {_PREF_LABELS[key]} at {value}/100 in importance."

@@ -5,18 +5,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from personalign.personas._import_common import ImportReport, ImportResult, assemble, slug
+from personalign.personas._import_common import ImportReport, ImportResult, assemble, default_id, slug
 from personalign.personas._infer import Embed
-from personalign.personas._schema import Communication, LifeContext, Provenance
+from personalign.personas._schema import Communication, LifeContext, MaxWords, NoBulletLists, Provenance, Wall
 from personalign.personas._wall_text import (
     communication_from_text,
-    is_negative_rule,
+    is_wall,
     split_sentences,
     wall_from_text,
 )
 
 _HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*$", re.M)
-_FIELD = re.compile(r"^\s*[-*]\s*\*\*(.+?):\*\*\s*(.*)$", re.M)
+# A USER.md field: "- **Name:** value" (the template), "- Name: value" or "**Name:** value".
+_FIELD = re.compile(
+    r"^\s*(?:[-*]\s+)?(?:\*\*([^*:\n]{1,40}?):?\*\*:?|([A-Za-z][\w ]{0,30}?):)\s+(\S.*)$", re.M
+)
 
 
 def _markdown_sections(text: str) -> dict[str, str]:
@@ -51,8 +54,8 @@ def import_openclaw(
             "not an OpenClaw SOUL.md: expected Markdown sections such as '## Core Truths', "
             "'## Boundaries' or '## Vibe' (and the person in USER.md, --user)"
         )
-    walls = [wall_from_text(s) for s in boundaries if is_negative_rule(s)]
-    prescriptions = truths + [s for s in boundaries if not is_negative_rule(s)]
+    walls = [wall_from_text(s) for s in boundaries if is_wall(s)]
+    prescriptions = truths + [s for s in boundaries if not is_wall(s)]
     report.kept.append(f"SOUL.md Boundaries as {len(walls)} walls; Core Truths as prescriptions")
     if _find(soul_sections, "continuity"):
         report.dropped.append("SOUL.md Continuity (how the agent keeps memory, not about the person)")
@@ -65,21 +68,28 @@ def import_openclaw(
     fields: dict[str, str] = {}
     context_text = ""
     if user:
-        fields = {k.strip().lower(): v.strip() for k, v in _FIELD.findall(user) if v.strip()}
+        fields = {
+            (bold or plain).strip().lower(): value.strip().strip("*").strip()
+            for bold, plain, value in _FIELD.findall(user)
+            if value.strip().strip("*").strip()
+        }
         context_text = _find(_markdown_sections(user), "context")
         report.kept.append(f"USER.md fields {sorted(fields)} and Context")
     else:
         report.dropped.append("no USER.md: the person is known only through SOUL.md")
-    name = fields.get("what to call them") or fields.get("name") or "openclaw-user"
+    name = fields.get("name") or fields.get("what to call them") or fields.get("preferred name")
     facts = [
         f"{key.capitalize()}: {value}" for key, value in fields.items() if key in ("pronouns", "timezone")
     ]
     facts += split_sentences(fields.get("notes", "")) + split_sentences(context_text)
     return assemble(
-        persona_id=persona_id or slug(f"openclaw {name}"),
+        persona_id=persona_id or default_id("openclaw", name, soul + (user or "")),
         kind="real",
-        name=fields.get("name", name),
-        summary=(split_sentences(context_text) or [f"{name}, as described in their OpenClaw files."])[0],
+        name=name or "",
+        summary=(
+            split_sentences(context_text)
+            or [f"{name or 'The person'}, as described in their OpenClaw files."]
+        )[0],
         value_texts=facts + truths + boundaries,
         embed=embed,
         report=report,
@@ -114,6 +124,30 @@ _VCP_OBJECTS = (
 _VCP_KNOWN = {"vcp_version", "profile_id", "public_profile", *_VCP_OBJECTS}
 # Sections whose free text describes the person (the others are private, momentary or rules).
 _VCP_TEXT_KEPT = ("portable_preferences", "constraints", "availability")
+
+
+def _vcp_walls(constraints: dict[str, Any]) -> tuple[list[Wall], set[str]]:
+    """VCP's rule constraints as walls: `never` (things the assistant must never do),
+    `no_bullet_lists` and `max_words`; and the keys read."""
+    walls: list[Wall] = []
+    read: set[str] = set()
+    never = constraints.get("never")
+    if isinstance(never, str):
+        never = [never]
+    if isinstance(never, list):
+        read.add("never")
+        for item in never:
+            if isinstance(item, str) and item.strip():
+                text = item.strip()
+                walls.append(wall_from_text(text if is_wall(text) else f"Never {text[0].lower()}{text[1:]}"))
+    if constraints.get("no_bullet_lists") is True:
+        read.add("no_bullet_lists")
+        walls.append(Wall(text="No bullet lists.", rule=NoBulletLists(type="no_bullet_lists")))
+    limit = constraints.get("max_words")
+    if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
+        read.add("max_words")
+        walls.append(Wall(text=f"At most {limit} words.", rule=MaxWords(type="max_words", limit=limit)))
+    return walls, read
 
 
 def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
@@ -157,7 +191,14 @@ def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
     facts = [
         f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in public.items() if k in profile_facts and v
     ]
-    facts += [f"Constraint: {k.replace('_', ' ')}" for k, v in constraints.items() if v is True]
+    walls, read_constraints = _vcp_walls(constraints)
+    facts += [
+        f"Constraint: {k.replace('_', ' ')}"
+        for k, v in constraints.items()
+        if v is True and k not in read_constraints
+    ]
+    if walls:
+        report.kept.append(f"constraints {sorted(read_constraints)} as {len(walls)} walls")
     facts += [
         f"Preference {k.replace('_', ' ')}: {v}" for k, v in prefs.items() if k != "feedback_style" and v
     ]
@@ -171,9 +212,9 @@ def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
     read_public = {"display_name", "goal", "career_goal", "role", *profile_facts}
     report.dropped += [f"public_profile.{k} (not read)" for k in sorted(set(public) - read_public)]
     report.dropped += [
-        f"constraints.{k} (only true flags are read; this is {v!r})"
+        f"constraints.{k} (only true flags, never, no_bullet_lists and max_words are read; this is {v!r})"
         for k, v in constraints.items()
-        if v is not True and v is not False
+        if v is not True and v is not False and k not in read_constraints
     ]
     report.dropped += [f"availability.{k} (not read)" for k in sorted(set(availability) - {"timezone"})]
     style = _FEEDBACK_STYLE.get(str(prefs.get("feedback_style", "")).lower(), {})
@@ -210,6 +251,7 @@ def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
             imported_from="vcp",
         ),
         facts=facts,
+        walls=walls,
         context=LifeContext(work=role, goals=goals),
         communication=Communication(**style),  # type: ignore[arg-type]
     )

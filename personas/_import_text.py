@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 import re
 
-from personalign.personas._import_common import ImportReport, ImportResult, assemble, slug
+from personalign.personas._import_common import (
+    ImportReport,
+    ImportResult,
+    assemble,
+    default_id,
+    name_after,
+    slug,
+)
 from personalign.personas._infer import Embed
 from personalign.personas._schema import LifeContext, Provenance
 from personalign.personas._wall_text import (
     communication_from_text,
-    is_negative_rule,
+    is_wall,
     split_sentences,
     wall_from_text,
 )
@@ -20,7 +27,9 @@ HEARTH_END = "[END OPERATING SPECIFICATION]"
 # Companion blocks Hearth may append; MEMORY becomes facts, the rest describe moment-to-moment
 # state rather than the person and are dropped.
 _COMPANION = re.compile(r"^\[(AFFECT COMPLEMENT|TRAJECTORY|HEARTH COMPOSITION RULES|MEMORY)\]", re.M)
-_LABEL = re.compile(r"^(WHO YOU'RE WORKING WITH|COMMUNICATION|EXECUTION|CONSTRAINTS|BALANCE CHECK):\s*", re.M)
+_LABEL = re.compile(
+    r"^(WHO YOU(?:'|\u2019| A)RE WORKING WITH|COMMUNICATION|EXECUTION|CONSTRAINTS|BALANCE CHECK):\s*", re.M
+)
 
 ABOUT_PROMPTS = ("what would you like", "know about you")
 RESPOND_PROMPTS = ("how would you like", "respond")
@@ -36,11 +45,19 @@ def _provenance(source: str, fmt: str, pii: bool) -> Provenance:
     )
 
 
+# Sentences addressed to the assistant about its role ("You are here to help Dana ..."):
+# Hearth's boilerplate, never a description of the person.
+_TO_ASSISTANT = re.compile(r"^\s*(?:you are|you're|your (?:job|role|task)|as (?:an|the) assistant)\b", re.I)
+_WHO = "WHO YOU'RE WORKING WITH"
+
+
 def import_hearth(
-    text: str, embed: Embed, persona_id: str = "hearth-user", name: str | None = None
+    text: str, embed: Embed, persona_id: str | None = None, name: str | None = None
 ) -> ImportResult:
-    """A Hearth Operating Specification: "Never ..." lines become walls, the rest the garden."""
+    """A Hearth Operating Specification: rule lines ("Never ...", limits) become walls, the
+    WHO YOU'RE WORKING WITH section the person (summary, facts), the rest the garden."""
     report = ImportReport()
+    source = text
     if HEARTH_START in text:
         text = text.split(HEARTH_START, 1)[1]
         text = text.split(HEARTH_END, 1)[0]
@@ -51,42 +68,48 @@ def import_hearth(
             "(WHO YOU'RE WORKING WITH:, COMMUNICATION:, EXECUTION:, [MEMORY])"
         )
     companions = _COMPANION.split(text)
-    body, facts = companions[0], []
+    body, memory = companions[0], []
     for label, block in zip(companions[1::2], companions[2::2], strict=True):
         if label == "MEMORY":
-            facts = split_sentences(block.split("[/MEMORY]")[0])
-            report.kept.append(f"[MEMORY] block as {len(facts)} facts")
+            memory = split_sentences(block.split("[/MEMORY]")[0])
+            report.kept.append(f"[MEMORY] block as {len(memory)} facts")
         else:
             report.dropped.append(f"[{label}] block (moment-to-moment state, not the person)")
     sections: dict[str, str] = {}
     parts = _LABEL.split(body)
     sections["GARDEN"] = parts[0]
     for label, block in zip(parts[1::2], parts[2::2], strict=True):
-        sections[label] = block
+        sections[_WHO if label.startswith("WHO") else label] = block
         report.kept.append(f"section {label}")
+    who = split_sentences(sections.pop(_WHO, ""))
     sentences = [s for block in sections.values() for s in split_sentences(block)]
-    walls = [wall_from_text(s) for s in sentences if is_negative_rule(s)]
-    garden = [s for s in sentences if not is_negative_rule(s)]
-    who = split_sentences(sections.get("WHO YOU'RE WORKING WITH", ""))
+    walls = [wall_from_text(s) for s in sentences + who if is_wall(s)]
+    garden = [s for s in sentences if not is_wall(s)]
+    about = [s for s in who if not is_wall(s)]
     communication, style_notes = communication_from_text(" ".join(garden))
     report.inferred.extend(style_notes)
     report.kept.append(
-        f"{len(walls)} 'Never' lines as walls; {len(garden)} garden sentences as prescriptions"
+        f"{len(walls)} rule lines as walls; {len(garden)} garden sentences as prescriptions; "
+        f"{len(about)} sentences about the person as summary and facts"
     )
-    summary = who[0] if who else (garden[0] if garden else "Imported from a Hearth specification.")
+    described = about or [s for s in garden if not _TO_ASSISTANT.match(s)]
+    found = name or name_after(source, r"help|working with|work with|supporting")
+    if found and not name:
+        report.inferred.append(f"name {found!r} from the specification")
     return assemble(
-        persona_id=persona_id,
+        persona_id=persona_id or default_id("hearth", found, source),
         kind="real",
-        name=name or persona_id,
-        summary=summary,
-        value_texts=garden + [w.text for w in walls],
+        name=found or "",
+        summary=described[0] if described else "Imported from a Hearth specification.",
+        value_texts=about + garden + [w.text for w in walls],
         embed=embed,
         report=report,
         provenance=_provenance("Hearth Operating Specification", "hearth", pii=True),
+        statements=about[:3],
         walls=walls,
         prescriptions=garden,
-        facts=facts,
-        context=LifeContext(situation=" ".join(who[1:3])),
+        facts=about[1:] + memory,
+        context=LifeContext(situation=" ".join(about[1:3])),
         communication=communication,
     )
 
@@ -125,7 +148,7 @@ def _split_custom_instructions(text: str) -> tuple[str, str, list[str]]:
 
 
 def import_custom_instructions(
-    text: str, embed: Embed, persona_id: str = "custom-instructions-user", name: str | None = None
+    text: str, embed: Embed, persona_id: str | None = None, name: str | None = None
 ) -> ImportResult:
     """Custom instructions ("what should the model know about you" / "how should it respond")."""
     report = ImportReport()
@@ -135,20 +158,20 @@ def import_custom_instructions(
     report.dropped += [f"JSON key {key!r} (not a custom-instructions field)" for key in ignored]
     about_sentences = split_sentences(about)
     respond_sentences = split_sentences(respond)
-    walls = [wall_from_text(s) for s in about_sentences + respond_sentences if is_negative_rule(s)]
-    prescriptions = [s for s in respond_sentences if not is_negative_rule(s)]
-    facts = [s for s in about_sentences if not is_negative_rule(s)]
+    walls = [wall_from_text(s) for s in about_sentences + respond_sentences if is_wall(s)]
+    prescriptions = [s for s in respond_sentences if not is_wall(s)]
+    facts = [s for s in about_sentences if not is_wall(s)]
     communication, style_notes = communication_from_text(respond)
     report.inferred.extend(style_notes)
     report.kept.append(f"about-you field as summary and {max(0, len(facts) - 1)} facts")
     report.kept.append(f"respond field as {len(prescriptions)} prescriptions and {len(walls)} walls")
-    found_name = re.search(r"\b(?i:my name is|i'm|i am)\s+([A-Z][a-z]+)\b", about)
-    if found_name and not name:
-        report.inferred.append(f"name {found_name.group(1)!r} from the about-you field")
+    found = name or name_after(about, r"my name is|my name's|name:|call me|i'm|i am")
+    if found and not name:
+        report.inferred.append(f"name {found!r} from the about-you field")
     return assemble(
-        persona_id=persona_id,
+        persona_id=persona_id or default_id("custom-instructions", found, text),
         kind="real",
-        name=name or (found_name.group(1) if found_name else persona_id),
+        name=found or "",
         summary=facts[0] if facts else "Imported from custom instructions.",
         value_texts=about_sentences + respond_sentences,
         embed=embed,

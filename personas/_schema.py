@@ -125,6 +125,13 @@ class NoBulletLists(_Strict):
     type: Literal["no_bullet_lists"]
 
 
+class MaxBulletPoints(_Strict):
+    """The reply has at most `limit` bulleted or numbered list lines."""
+
+    type: Literal["max_bullet_points"]
+    limit: int = Field(gt=0)
+
+
 class NoExclamationMarks(_Strict):
     """The reply has no exclamation mark."""
 
@@ -149,6 +156,7 @@ WallRule = Annotated[
     | MaxWords
     | MaxSentences
     | NoBulletLists
+    | MaxBulletPoints
     | NoExclamationMarks
     | NoEmoji
     | RequiredLanguage,

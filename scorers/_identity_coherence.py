@@ -33,7 +33,9 @@ SIMILARITY = "similarity"
 
 
 def profile_text(persona: Persona) -> str:
-    """The text a persona is recognised by: who they are, what they value, their life.
+    """The text a persona is recognised by: every part that describes them (who they are,
+    what they value, their life, what they ask of an assistant), each sentence once, wherever
+    an importer filed it.
 
     Walls and style are left out: they shape form, and wall adherence checks them directly.
     """
@@ -46,8 +48,16 @@ def profile_text(persona: Persona) -> str:
         *c.goals,
         *c.expertise,
         *persona.facts,
+        *persona.prescriptions,
     ]
-    return " ".join(part for part in parts if part)
+    seen: set[str] = set()
+    kept = []
+    for part in (p.strip() for p in parts if p and p.strip()):
+        key = " ".join(part.lower().split())
+        if key not in seen:
+            seen.add(key)
+            kept.append(part)
+    return " ".join(kept)
 
 
 def merge_epoch_metadata(metadata: list[dict]) -> dict:

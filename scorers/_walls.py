@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from personalign.personas import (
     ForbiddenPhrases,
+    MaxBulletPoints,
     MaxSentences,
     MaxWords,
     NoBulletLists,
@@ -51,6 +52,9 @@ def check_wall(reply: str, wall: Wall) -> WallCheck:
         lines = len(_LIST_LINE.findall(reply))
         # One dash-led line is often a dash, not a list; two make a list.
         return WallCheck(wall.text, lines < 2, f"{lines} list lines")
+    if isinstance(rule, MaxBulletPoints):
+        lines = len(_LIST_LINE.findall(reply))
+        return WallCheck(wall.text, lines <= rule.limit, f"{lines} list lines (limit {rule.limit})")
     if isinstance(rule, NoExclamationMarks):
         count = reply.count("!")
         return WallCheck(wall.text, count == 0, f"{count} exclamation marks")

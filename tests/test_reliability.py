@@ -107,7 +107,7 @@ def test_vcp_lists_every_key_it_does_not_keep() -> None:
     context = {
         "profile_id": "p1",
         "public_profile": {"display_name": "Sam", "goal": "learn", "favourite_colour": "green"},
-        "constraints": {"time_limited": True, "max_words": 120},
+        "constraints": {"time_limited": True, "max_paragraphs": 3},
         "x_vendor_notes": "imported from an app",
         "private_context": "my divorce",
         "availability": "weekday evenings after the kids are asleep",
@@ -117,7 +117,7 @@ def test_vcp_lists_every_key_it_does_not_keep() -> None:
     for key in (
         "x_vendor_notes",
         "public_profile.favourite_colour",
-        "constraints.max_words",
+        "constraints.max_paragraphs",
         "private_context",
     ):
         assert key in dropped

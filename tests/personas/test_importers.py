@@ -30,8 +30,14 @@ def test_hearth_walls_garden_memory() -> None:
     assert rules["forbidden_phrases"].phrases == ["great question", "happy to help"]
     assert "no_exclamation_marks" in rules
     assert "Text after the block" not in persona.model_dump_json()  # outside the markers
-    assert persona.facts == ["Her kiln was replaced in March.", "She has two apprentices."]
+    # The memory block, and the person's description past the summary, as facts.
+    assert persona.facts == [
+        "She is careful with money and plans a year ahead.",
+        "Her kiln was replaced in March.",
+        "She has two apprentices.",
+    ]
     assert persona.summary.startswith("Dana runs a small ceramics studio")
+    assert not any("careful with money" in p for p in persona.prescriptions)
     assert any("Give one next step" in p for p in persona.prescriptions)
     assert persona.values.source == "inferred" and persona.values.confidence is not None
     assert any("AFFECT COMPLEMENT" in d for d in result.report.dropped)
@@ -61,7 +67,7 @@ def test_openclaw_soul_and_user() -> None:
         (FIXTURES / "openclaw" / "USER.md").read_text(),
     )
     persona = result.persona
-    assert persona.name == "Priya Raman" and persona.id == "openclaw-priya"
+    assert persona.name == "Priya Raman" and persona.id.startswith("openclaw-priya-raman-")
     assert len(persona.walls) == 3 and "no_emoji" in _rules(persona)
     assert "Ask before spending money." in persona.prescriptions  # a boundary that is not a "never"
     assert "Timezone: Asia/Kolkata" in persona.facts
