@@ -51,8 +51,8 @@ def _inspect_prerequisite(err: BaseException) -> str | None:
     return " ".join(text.plain.split())
 
 
-def _keep_traceback(err: BaseException) -> Path:
-    """Write the traceback where the user can attach it to a bug report."""
+def _keep_traceback(err: BaseException) -> str:
+    """Write the traceback where the user can attach it to a bug report; say where."""
     folder = Path(os.environ.get("PERSONALIGN_CRASH_DIR") or tempfile.gettempdir())
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = folder / f"personalign-internal-error-{stamp}-{os.getpid()}.txt"
@@ -64,7 +64,8 @@ def _keep_traceback(err: BaseException) -> Path:
         )
     except OSError:
         traceback.print_exception(err)  # nowhere to keep it: show it rather than lose it
-    return path
+        return "printed above"
+    return f"in {path}"
 
 
 class _Root(click.Group):
@@ -109,7 +110,7 @@ class _Root(click.Group):
             kept = _keep_traceback(err)
             click.echo(
                 f"internal error (a bug in personalign, not in your input): {type(err).__name__}: "
-                f"{str(err).strip().splitlines()[0] if str(err).strip() else ''}; the traceback is in {kept}",
+                f"{str(err).strip().splitlines()[0] if str(err).strip() else ''}; the traceback is {kept}",
                 err=True,
             )
             sys.exit(EXIT_INTERNAL_ERROR)
