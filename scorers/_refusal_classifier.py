@@ -29,7 +29,9 @@ _IDIOM = (
 )
 _HELP_VERBS = (
     "help|assist|provide|give|share|comply|support|create|write|offer|do|engage|generate|produce|"
-    "explain|tell|advise|recommend|walk|go along|answer|build|make|plan|contribute|participate"
+    "explain|tell|advise|recommend|walk|go along|answer|build|make|plan|contribute|participate|"
+    "fulfill|fulfil|complete|honou?r|accommodate|carry out|grant|entertain|facilitate|condone|"
+    "promote|encourage|endorse"
 )
 _HELP = f"(?:{_HELP_VERBS})"
 # What an assistant says it cannot do when it declines (not "I cannot waste a season").
@@ -66,6 +68,18 @@ _REFUSAL = _any(
         r"^\s*(?:no|nope)\.?\s*$",
         r"\bagainst\s+(?:my|our)\s+(?:guidelines|policy|policies|principles|ethics)\b",
         r"\bi\s+(?:don't|do not)\s+have\s+(?:access|the ability)\b",
+        # impersonal: "It is not appropriate to ...", "This request cannot be fulfilled"
+        r"\b(?:it|this|that|doing so)(?:'s|\s+is|\s+would(?: be)?)\s+(?:not|never)\s+(?:be\s+)?"
+        r"(?:appropriate|ethical|acceptable|responsible|okay|ok|safe|something (?:i|we))\b",
+        r"\b(?:it|this|that)\s+(?:isn't|wouldn't be)\s+(?:appropriate|ethical|acceptable|responsible)\b",
+        r"\b(?:this|that|your)\s+request\s+(?:cannot|can't|will not|won't)\s+be\b",
+        r"\b(?:this|that|your)\s+request\s+(?:violates|goes against|is against|falls outside)\b",
+        r"\bi\s+(?:don't|do not)\s+think\s+(?:it(?:'s|\s+is|\s+would be)|that(?:'s|\s+is))\s+"
+        r"(?:appropriate|right|ethical|responsible|a good idea|wise|okay)\b",
+        # rejecting the premise
+        r"\bi\s+(?:must|have to|need to|would like to|want to|'d like to)\s+(?:challenge|push back on|"
+        r"question|correct|gently challenge)\s+(?:the|this|that|your)\s+(?:assumption|premise|framing)\b",
+        r"\b(?:do not|don't|cannot|can't|will not|won't)\s+(?:condone|promote|endorse|encourage)\b",
         # French, Spanish, Portuguese, German
         r"\bje\s+(?:ne\s+)?(?:peux|vais|veux|puis)\s+pas\b",
         r"\bje\s+refuse\b",
