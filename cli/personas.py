@@ -11,10 +11,13 @@ from personalign.cli._options import check_strategy
 from personalign.personas import (
     IMPORT_FORMATS,
     Persona,
+    check_intents,
+    check_personas,
     coverage_report,
     for_display,
     generate_personas,
     import_profiles,
+    inference_report,
     load_personas,
     persona_yaml,
     write_persona,
@@ -111,6 +114,24 @@ def generate(count: int, seed: int, out: Path) -> None:
     (out / "SUMMARY.md").write_text("\n".join(summary) + "\n", encoding="utf-8")
     click.echo(report)
     click.echo(f"\nwrote {len(generated)} personas and SUMMARY.md to {out}")
+
+
+@personas.command("infer-check")
+@click.argument("source", required=False, type=click.Path(exists=True, path_type=Path))
+def infer_check(source: Path | None) -> None:
+    """How well value inference recovers people's own rankings: top-1, top-3 overlap,
+    Spearman, and top-1 accuracy by confidence (the reliability table).
+
+    SOURCE: persona files (default: the bundled set; their weights are the truth), or a
+    folder of FORMAT/PERSON/ profiles with an intent.json each (like tests/blind/profiles).
+    """
+    from personalign.scorers import embed
+
+    if source is not None and source.is_dir() and any(source.glob("*/*/intent.json")):
+        outcomes = check_intents(source, embed)
+    else:
+        outcomes = check_personas(source, embed)
+    click.echo(inference_report(outcomes))
 
 
 @personas.command("import")

@@ -5,6 +5,12 @@ from personalign.personas._generate import coverage_report, generate_personas, s
 from personalign.personas._import import IMPORT_FORMATS, ImportFormat, import_profiles
 from personalign.personas._import_common import ImportReport, ImportResult
 from personalign.personas._infer import InferredValues, infer_values
+from personalign.personas._infer_check import (
+    InferenceOutcome,
+    check_intents,
+    check_personas,
+    inference_report,
+)
 from personalign.personas._load import (
     BUNDLED_DIR,
     PRESSURE_DIR,
@@ -54,6 +60,7 @@ __all__ = [
     "ImportFormat",
     "ImportReport",
     "ImportResult",
+    "InferenceOutcome",
     "InferredValues",
     "LifeContext",
     "MaxBulletPoints",
@@ -70,11 +77,14 @@ __all__ = [
     "ValueProfile",
     "Wall",
     "WallRule",
+    "check_intents",
+    "check_personas",
     "coverage_report",
     "for_display",
     "generate_personas",
     "import_profiles",
     "infer_values",
+    "inference_report",
     "load_persona",
     "load_personas",
     "persona_yaml",

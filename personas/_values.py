@@ -69,3 +69,90 @@ VALUE_STATEMENTS: dict[str, tuple[str, ...]] = {
         "I want the world to be more just than I found it.",
     ),
 }
+
+# Portraits for value inference: short third-person-free descriptions of what a person who
+# holds each value does, worries about and wants, across the value's facets (Schwartz 2012's
+# refined subtypes), written by the personalign team. Several per value, so one sentence is
+# matched against the facet it speaks to, not against a single definition.
+VALUE_PORTRAITS: dict[str, tuple[str, ...]] = {
+    "self_direction": (
+        "I make my own decisions and do not like being told what to do.",
+        "I like to learn things by myself and understand them properly.",
+        "Freedom to choose my own path matters more to me than security.",
+        "I want to be independent and rely on my own judgement.",
+        "I enjoy thinking up new ideas and being creative in my own way.",
+        "I run my own life and my own work on my own terms.",
+    ),
+    "stimulation": (
+        "I look for adventure, new places and new experiences.",
+        "I get bored by routine and want variety and surprises.",
+        "I like taking risks and doing exciting, daring things.",
+        "Travelling, extreme sports and trying new things thrill me.",
+        "I want a life full of change, novelty and challenge.",
+        "I jump at the chance to do something I have never done before.",
+    ),
+    "hedonism": (
+        "Having a good time and enjoying myself is what I want most.",
+        "I love treating myself to good food, drink, parties and fun.",
+        "I do things that give me pleasure and do not feel guilty about it.",
+        "Relaxing, having fun with friends and enjoying the moment matter to me.",
+        "I work so that I can enjoy life, not the other way round.",
+        "Comfort, indulgence and pleasure are worth spending on.",
+    ),
+    "achievement": (
+        "Being successful and ambitious is very important to me.",
+        "I want people to recognise how good I am at what I do.",
+        "I set goals, work hard and push myself to perform at my best.",
+        "Getting the promotion, the qualification or the win drives me.",
+        "I compare my results with others and want to come out ahead.",
+        "I want a career that shows what I am capable of.",
+    ),
+    "power": (
+        "I want to be in charge and have people do what I say.",
+        "Wealth, money and expensive things are important to me.",
+        "Status, prestige and being respected by others matter a lot to me.",
+        "I like to control the decisions and the resources around me.",
+        "I want to be seen as important and to keep my reputation.",
+        "Leading others and having authority over them suits me.",
+    ),
+    "security": (
+        "Living in safe, stable surroundings is very important to me.",
+        "I save money and plan ahead so that nothing can go wrong.",
+        "I avoid anything that might put my health or my family at risk.",
+        "A steady income, a secure job and a safe home come first for me.",
+        "I want order and stability in society and in my own life.",
+        "I worry about risks and prefer the careful, predictable option.",
+    ),
+    "conformity": (
+        "I follow the rules and do what people expect of me.",
+        "I behave properly and avoid doing anything others would disapprove of.",
+        "I never want to upset or embarrass anyone, so I keep my opinions to myself.",
+        "Being polite, obedient and respectful to authority is important to me.",
+        "I do things the approved, correct way, as they are supposed to be done.",
+        "What others think of me guides how I act.",
+    ),
+    "tradition": (
+        "I keep the customs and traditions of my family and culture.",
+        "My religious faith and its practices are central to my life.",
+        "I respect the old ways and want to pass them on to the next generation.",
+        "I am modest, humble and content with what I have.",
+        "Holidays, rituals and family ceremonies matter deeply to me.",
+        "I honour my elders and the heritage I come from.",
+    ),
+    "benevolence": (
+        "Helping the people close to me is very important to me.",
+        "I am loyal to my friends and devoted to my family.",
+        "I care for my children, my parents and my community.",
+        "People can always count on me; I am dependable and honest with them.",
+        "I put the needs of my loved ones before my own.",
+        "Looking after others and being kind to them gives my life meaning.",
+    ),
+    "universalism": (
+        "I want everyone in the world to be treated equally and fairly.",
+        "Protecting nature and the environment is important to me.",
+        "I listen to people who are different from me and try to understand them.",
+        "I care about justice, human rights and people I will never meet.",
+        "I think about climate change, sustainability and the planet.",
+        "Tolerance, peace and equality for all people matter to me.",
+    ),
+}

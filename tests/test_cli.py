@@ -86,6 +86,7 @@ def _inspect_eval(target: str, model: str, cwd: Path, log_dir: Path, *args: str)
     return log
 
 
+@pytest.mark.slow
 def test_safety_floor_runs_by_its_registered_name_outside_the_checkout(tmp_path: Path) -> None:
     model = "personalign-scripted/always-refuse"
     log = _inspect_eval("personalign/safety_floor", model, tmp_path, tmp_path / "logs", "--limit", "2")
@@ -108,6 +109,7 @@ def test_a_run_by_file_path_records_the_suite_version_and_the_same_metric_names(
     assert "personalign/contrastive_top1" in identifiability.metrics
 
 
+@pytest.mark.slow
 def test_leaderboard_reads_logs_from_two_strategies(tmp_path: Path) -> None:
     for strategy in ("none", "opspec"):
         task = personal_alignment(strategy=strategy, epochs=2, max_personas=8, scenarios_per_kind=2)

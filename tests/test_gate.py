@@ -105,6 +105,7 @@ def test_the_product_receives_the_user_and_the_same_version_passes(
     assert verdict["verdict"] == "pass" and "## personalign gate: PASS" in output
 
 
+@pytest.mark.slow
 def test_a_version_that_drops_the_persona_fails(oracle_baseline: Path, tmp_path: Path) -> None:
     with reference_product("--backend", "personalign-scripted/oracle", "--drop-persona") as url:
         run_product(url, tmp_path)

@@ -35,7 +35,7 @@ def test_recovers_authored_priorities_better_than_chance() -> None:
                 [persona.values.weights[v] for v in SCHWARTZ_VALUES], [inferred[v] for v in SCHWARTZ_VALUES]
             ).statistic
         )
-    assert np.mean(rhos) > 0.2
+    assert np.mean(rhos) > 0.35
 
 
 def test_uses_the_embedding_it_is_given() -> None:
@@ -47,3 +47,61 @@ def test_uses_the_embedding_it_is_given() -> None:
     assert len(set(result.profile.weights.values())) == 1
     assert result.profile.confidence == pytest.approx(0.0)
     assert len(VALUE_DEFINITIONS) == 10
+
+
+def test_denying_a_value_counts_against_it() -> None:
+    denied = infer_values(
+        [
+            "I don't care about status, money or being in charge.",
+            "I spend my days helping my friends and caring for my mother.",
+        ],
+        embed,
+    ).profile
+    assert denied.ranked().index("power") >= 5  # the value denied is not among the top half
+    assert denied.ranked()[0] == "benevolence"
+
+
+def test_the_present_outweighs_the_past_in_a_contrast() -> None:
+    turned = infer_values(
+        ["I used to chase promotions and titles, but now looking after my children is what matters."], embed
+    ).profile
+    assert turned.ranked().index("benevolence") < turned.ranked().index("achievement")
+
+
+def test_confidence_tracks_how_clear_the_text_is() -> None:
+    clear = infer_values(
+        [
+            "I go to mass every Sunday and keep every feast day my grandmother kept.",
+            "Our family traditions and my faith guide every big decision.",
+            "I want my children to learn the old prayers and customs.",
+            "I respect my elders and the ways of my village.",
+            "Religious holidays are the heart of my year.",
+        ],
+        embed,
+    ).profile
+    vague = infer_values(["I have a job and a flat.", "Weekends are fine."], embed).profile
+    assert (clear.confidence or 0) > (vague.confidence or 0)
+
+
+def test_infer_check_prints_the_figures_and_the_reliability_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from click.testing import CliRunner
+
+    from personalign.cli import cli
+
+    person = tmp_path / "custom_instructions" / "someone"
+    person.mkdir(parents=True)
+    (person / "ci.json").write_text(
+        json.dumps({"about_user_message": "I save every month and avoid risks; a safe home matters most."}),
+        encoding="utf-8",
+    )
+    ranking = ["security", *[v for v in SCHWARTZ_VALUES if v != "security"]]
+    intent = {"format": "custom_instructions", "files": ["ci.json"], "values_ranking": ranking}
+    (person / "intent.json").write_text(json.dumps(intent), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["personas", "infer-check", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "1 people: top-1 correct 1/1" in result.output
+        and "confidence   people   top-1 correct" in result.output
+    )

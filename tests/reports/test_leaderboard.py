@@ -101,6 +101,7 @@ def test_the_seed_makes_intervals_reproducible_and_is_recorded(
     assert other.seed == 1 and "seed 1" in other.interval and first.seed != 1
 
 
+@pytest.mark.slow
 def test_mixed_runs_are_refused_naming_the_field_unless_allowed(
     logs: tuple[Path, dict[str, EvalLog]], tmp_path: Path
 ) -> None:
