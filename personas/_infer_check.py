@@ -5,6 +5,7 @@ down the ranking they meant (`intent.json` beside each profile, as in tests/blin
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ class InferenceOutcome:
     confidence: float
 
 
-def spearman(inferred: list[str], truth: list[str]) -> float:
+def spearman(inferred: Sequence[str], truth: Sequence[str]) -> float:
     """Rank correlation of two orderings of the ten values."""
     return float(
         np.corrcoef([inferred.index(v) for v in SCHWARTZ_VALUES], [truth.index(v) for v in SCHWARTZ_VALUES])[
@@ -38,7 +39,9 @@ def spearman(inferred: list[str], truth: list[str]) -> float:
     )
 
 
-def _outcome(person: str, inferred: list[str], truth: list[str], confidence: float) -> InferenceOutcome:
+def _outcome(
+    person: str, inferred: Sequence[str], truth: Sequence[str], confidence: float
+) -> InferenceOutcome:
     return InferenceOutcome(
         person=person,
         top1=inferred[0] == truth[0],
@@ -81,8 +84,8 @@ def check_intents(root: Path, embed: Embed) -> list[InferenceOutcome]:
             )
         user = folder / "USER.md"
         source = folder / ("SOUL.md" if fmt == "openclaw" else str((intent.get("files") or [""])[0]))
-        extra = {"user_file": user} if fmt == "openclaw" and user.exists() else {}
-        persona = import_profiles(fmt, source, embed, **extra)[0].persona
+        user_file = user if fmt == "openclaw" and user.exists() else None
+        persona = import_profiles(fmt, source, embed, user_file=user_file)[0].persona
         profile = persona.values
         outcomes.append(
             _outcome(f"{fmt}/{folder.name}", list(profile.ranked()), truth, profile.confidence or 0.0)

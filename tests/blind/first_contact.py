@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from personalign.personas import SCHWARTZ_VALUES, import_profiles
+from personalign.personas import import_profiles
+from personalign.personas._infer_check import spearman
 from personalign.scorers import embed
 
 ROOT = Path(__file__).parent / "profiles"
@@ -38,12 +39,6 @@ class Outcome:
     top3: int
     spearman: float
     confidence: float
-
-
-def spearman(a: list[str], b: list[str]) -> float:
-    ranks_a = [a.index(v) for v in SCHWARTZ_VALUES]
-    ranks_b = [b.index(v) for v in SCHWARTZ_VALUES]
-    return float(np.corrcoef(ranks_a, ranks_b)[0, 1])
 
 
 def main() -> None:
