@@ -12,18 +12,16 @@ import click
 from personalign.personas import UserError
 
 
-def _builtin_strategies() -> list[str]:
-    from personalign.evals import builtin_strategies
-
-    return builtin_strategies()
-
-
 def _strategy_problem(strategy: str) -> str | None:
-    if strategy in _builtin_strategies():
-        return None
-    if strategy.endswith(".j2"):
-        return None if Path(strategy).is_file() else f"{strategy!r}: no such template file"
-    return f"unknown strategy {strategy!r}: expected one of {', '.join(_builtin_strategies())}, or a .j2 file"
+    """Why `strategy` cannot be used, asked of the strategy library itself (a built-in name,
+    or a readable .j2 file), so the CLI and the task refuse the same strategies."""
+    from personalign.evals._strategy import strategy_hash
+
+    try:
+        strategy_hash(strategy)
+    except UserError as err:
+        return str(err)
+    return None
 
 
 def check_strategy(ctx: click.Context, param: click.Parameter, value: str) -> str:

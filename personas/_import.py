@@ -14,6 +14,7 @@ from personalign.personas._import_prism import import_prism_row, load_prism_rows
 from personalign.personas._import_structured import import_openclaw, import_vcp
 from personalign.personas._import_text import import_custom_instructions, import_hearth
 from personalign.personas._infer import Embed
+from personalign.personas._load import describe_error
 
 ImportFormat = Literal["hearth", "openclaw", "vcp", "prism", "custom_instructions"]
 IMPORT_FORMATS: tuple[str, ...] = get_args(ImportFormat)
@@ -74,7 +75,5 @@ def import_profiles(
 def _one_line(err: Exception) -> str:
     """An importer's complaint, or the persona it assembled failing the schema, as one line."""
     if isinstance(err, ValidationError):
-        first = err.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        return f"the imported profile is not valid: field '{field}': {first['msg']}"
+        return "the imported profile is not valid: " + describe_error(err.errors()[0], "")
     return str(err).strip("'\"")

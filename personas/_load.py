@@ -40,10 +40,11 @@ def validate_record(data: Any, model: type[ModelT], path: Path, where: str = "")
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise DataFileError(path, [_describe(e, where) for e in err.errors()]) from None
+        raise DataFileError(path, [describe_error(e, where) for e in err.errors()]) from None
 
 
-def _describe(error: Any, where: str) -> str:
+def describe_error(error: Any, where: str) -> str:
+    """One pydantic error as `field 'a.b': message, got X`."""
     field = ".".join(str(part) for part in error["loc"]) or "(top level)"
     got = error.get("input")
     shown = "" if isinstance(got, dict | list) else f", got {got!r}"
