@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from personalign.cli._options import check_strategy
 from personalign.personas import (
     IMPORT_FORMATS,
     Persona,
+    UserError,
     check_intents,
     check_personas,
     coverage_report,
@@ -144,11 +146,20 @@ def infer_check(source: Path | None) -> None:
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output directory."
 )
+@click.option("--overwrite", is_flag=True, help="Replace persona files that already have the imported ids.")
 def import_command(
-    fmt: str, source: Path, user_file: Path | None, persona_id: str | None, limit: int | None, out: Path
+    fmt: str,
+    source: Path,
+    user_file: Path | None,
+    persona_id: str | None,
+    limit: int | None,
+    out: Path,
+    overwrite: bool,
 ) -> None:
     """Import profiles of another format into persona files, reporting kept/inferred/dropped.
 
+    Ids come from the person's name or handle and a hash of the source. An id that is already
+    in --out is an error unless --overwrite is given; two imported profiles never share one.
     Value weights are always inferred from the text (marked as such, with a confidence).
     """
     from personalign.scorers import embed
@@ -161,6 +172,17 @@ def import_command(
         persona_id=persona_id,
         limit=limit,
     )
+    ids = Counter(r.persona.id for r in results)
+    if shared := sorted(i for i, n in ids.items() if n > 1):
+        raise UserError(
+            f"{source}: {len(shared)} ids are shared by two or more profiles ({', '.join(shared[:5])})"
+        )
+    if not overwrite and (taken := sorted(i for i in ids if (out / f"{i}.yaml").exists())):
+        raise UserError(
+            f"{out}: already holds persona {', '.join(repr(i) for i in taken[:5])}"
+            f"{f' and {len(taken) - 5} more' if len(taken) > 5 else ''}: give --overwrite to replace, "
+            "or --id for another id"
+        )
     for result in results:
         path = write_persona(result.persona, out)
         click.echo(f"{path} ({for_display(result.persona).name})")

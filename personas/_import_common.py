@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from personalign.personas._infer import Embed, infer_values
@@ -64,9 +65,37 @@ def name_after(text: str, cues: str) -> str | None:
     return None
 
 
+_NAME_PART = r"[A-Z][\w'\u2019-]+"
+# "Lucia Ferraro, 34, ...", "Amara Nwosu is 29", "Tanaka Hiroshi (family name first), 67": a
+# person introduced by name and age, as profiles written about someone usually begin.
+_NAME_AND_AGE = re.compile(
+    rf"(?:^|[\n.:]\s*|\b(?:with|for|help|about)\s+)"
+    rf"({_NAME_PART}(?:[ \t]+(?:{_NAME_PART}|de|da|del|van|von|der|bin|al)){{1,3}})"
+    r"(?:\s*\([^)]{0,40}\))?(?:,\s*(?:aged\s+)?|\s+is\s+(?:a\s+|aged\s+)?)\d{1,3}\b"
+)
+_ADDRESS_FORM = re.compile(
+    r"\b(?:call me|address me as|refer to me as)\s+(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Professor|Sir|Dame)\.?\s+"
+    rf"({_NAME_PART})"
+)
+
+
+def find_name(text: str, cues: str) -> str | None:
+    """The person's name in free text: after a cue (`name_after`), introduced with an age
+    ("Lucia Ferraro, 34"), or the surname of the form they want to be called ("call me Dr
+    Osei"). None when the text never names them."""
+    if found := name_after(text, cues):
+        return found
+    if match := _NAME_AND_AGE.search(text):
+        return match.group(1)
+    if match := _ADDRESS_FORM.search(text):
+        return match.group(1)
+    return None
+
+
 def slug(text: str) -> str:
-    """An id-safe slug ("Maria José" -> "maria-jos")."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "imported"
+    """An id-safe slug, accents folded ("María José" -> "maria-jose", "Hallström" -> "hallstrom")."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "imported"
 
 
 def assemble(

@@ -21,7 +21,7 @@ from personalign.personas._wall_text import (
     communication_from_text,
     is_wall,
     split_sentences,
-    wall_from_text,
+    walls_from_text,
 )
 
 PRISM_HUB_ID = "HannahRoseKirk/prism-alignment"
@@ -132,7 +132,7 @@ def import_prism_row(row: dict[str, Any], embed: Embed) -> ImportResult:
     country = _text(location.get("reside_country")) or None
     age_bucket = _text(row.get("age")) or None
     describe_sentences, system_sentences = split_sentences(describe), split_sentences(system)
-    walls = [wall_from_text(s) for s in system_sentences if is_wall(s)]
+    walls = [w for s in system_sentences if is_wall(s) for w in walls_from_text(s)]
     prescriptions = [s for s in system_sentences if not is_wall(s)]
     prefs = _mapping(row.get("stated_prefs"))
     facts = [

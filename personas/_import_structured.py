@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from typing import Any
 
-from personalign.personas._import_common import ImportReport, ImportResult, assemble, default_id, slug
+from personalign.personas._import_common import (
+    ImportReport,
+    ImportResult,
+    assemble,
+    default_id,
+    find_name,
+    slug,
+)
 from personalign.personas._infer import Embed
-from personalign.personas._schema import Communication, LifeContext, MaxWords, NoBulletLists, Provenance, Wall
+from personalign.personas._schema import (
+    Communication,
+    LifeContext,
+    MaxBulletPoints,
+    MaxSentences,
+    MaxWords,
+    NoBulletLists,
+    NoEmoji,
+    NoExclamationMarks,
+    Provenance,
+    Wall,
+    WallRule,
+)
 from personalign.personas._wall_text import (
     communication_from_text,
     is_wall,
     split_sentences,
-    wall_from_text,
+    walls_from_text,
 )
 
 _HEADING = re.compile(r"^#{1,3}\s+(.+?)\s*$", re.M)
@@ -36,6 +57,15 @@ def _find(sections: dict[str, str], *names: str) -> str:
     return next((body for heading, body in sections.items() for n in names if n in heading), "")
 
 
+def _user_prose(user: str) -> str:
+    """USER.md's text about the person: its Context section first, then every other section
+    under whatever headings the person chose, without the field lines and the title."""
+    sections = _markdown_sections(user)
+    ordered = sorted(sections.items(), key=lambda item: "context" not in item[0])
+    bodies = [_FIELD.sub("", body) for _, body in ordered]
+    return "\n".join(b.strip() for b in bodies if b.strip())
+
+
 def import_openclaw(
     soul: str, embed: Embed, user: str | None = None, persona_id: str | None = None
 ) -> ImportResult:
@@ -54,7 +84,7 @@ def import_openclaw(
             "not an OpenClaw SOUL.md: expected Markdown sections such as '## Core Truths', "
             "'## Boundaries' or '## Vibe' (and the person in USER.md, --user)"
         )
-    walls = [wall_from_text(s) for s in boundaries if is_wall(s)]
+    walls = [w for s in boundaries if is_wall(s) for w in walls_from_text(s)]
     prescriptions = truths + [s for s in boundaries if not is_wall(s)]
     report.kept.append(f"SOUL.md Boundaries as {len(walls)} walls; Core Truths as prescriptions")
     if _find(soul_sections, "continuity"):
@@ -73,21 +103,36 @@ def import_openclaw(
             for bold, plain, value in _FIELD.findall(user)
             if value.strip().strip("*").strip()
         }
-        context_text = _find(_markdown_sections(user), "context")
-        report.kept.append(f"USER.md fields {sorted(fields)} and Context")
+        context_text = _user_prose(user)
+        report.kept.append(
+            f"USER.md fields {sorted(fields)} and its prose ({len(context_text.split())} words)"
+        )
     else:
         report.dropped.append("no USER.md: the person is known only through SOUL.md")
-    name = fields.get("name") or fields.get("what to call them") or fields.get("preferred name")
+    name = (
+        fields.get("name")
+        or fields.get("what to call them")
+        or fields.get("preferred name")
+        or find_name(user or "", r"my name is|my name's|call me|i'm|i am")
+    )
     facts = [
         f"{key.capitalize()}: {value}" for key, value in fields.items() if key in ("pronouns", "timezone")
     ]
-    facts += split_sentences(fields.get("notes", "")) + split_sentences(context_text)
+    about = split_sentences(fields.get("notes", "")) + split_sentences(context_text)
+    call = fields.get("what to call them", "")
+    if is_wall(f"Always {call}"):  # a formal form ("Mr Mehta", "Fru Halvorsen") is a wall
+        about.insert(0, f"Always address them as {call}.")
+    user_walls = [w for s in about if is_wall(s) for w in walls_from_text(s)]
+    walls += user_walls
+    facts += [s for s in about if not is_wall(s)]
+    if user_walls:
+        report.kept.append(f"USER.md rule sentences as {len(user_walls)} walls")
     return assemble(
         persona_id=persona_id or default_id("openclaw", name, soul + (user or "")),
         kind="real",
         name=name or "",
         summary=(
-            split_sentences(context_text)
+            [s for s in split_sentences(context_text) if not is_wall(s)]
             or [f"{name or 'The person'}, as described in their OpenClaw files."]
         )[0],
         value_texts=facts + truths + boundaries,
@@ -126,9 +171,26 @@ _VCP_KNOWN = {"vcp_version", "profile_id", "public_profile", *_VCP_OBJECTS}
 _VCP_TEXT_KEPT = ("portable_preferences", "constraints", "availability")
 
 
+# VCP constraint flags with a machine-checkable rule: boolean flags, and numeric caps.
+_VCP_FLAGS: dict[str, Callable[[], WallRule]] = {
+    "no_bullet_lists": lambda: NoBulletLists(type="no_bullet_lists"),
+    "no_bullets": lambda: NoBulletLists(type="no_bullet_lists"),
+    "no_emoji": lambda: NoEmoji(type="no_emoji"),
+    "no_emojis": lambda: NoEmoji(type="no_emoji"),
+    "no_exclamation_marks": lambda: NoExclamationMarks(type="no_exclamation_marks"),
+}
+_VCP_CAPS: dict[str, Callable[[int], WallRule]] = {
+    "max_words": lambda n: MaxWords(type="max_words", limit=n),
+    "max_bullets": lambda n: MaxBulletPoints(type="max_bullet_points", limit=n),
+    "max_bullet_points": lambda n: MaxBulletPoints(type="max_bullet_points", limit=n),
+    "max_sentences": lambda n: MaxSentences(type="max_sentences", limit=n),
+}
+
+
 def _vcp_walls(constraints: dict[str, Any]) -> tuple[list[Wall], set[str]]:
-    """VCP's rule constraints as walls: `never` (things the assistant must never do),
-    `no_bullet_lists` and `max_words`; and the keys read."""
+    """VCP's rule constraints as walls: `never` (things the assistant must never do), flags
+    with a rule (`no_bullet_lists`, `no_emoji`, ...), caps (`max_words`, `max_bullets`, ...),
+    and any other true `no_*` flag as a wall without a rule; and the keys read."""
     walls: list[Wall] = []
     read: set[str] = set()
     never = constraints.get("never")
@@ -139,14 +201,18 @@ def _vcp_walls(constraints: dict[str, Any]) -> tuple[list[Wall], set[str]]:
         for item in never:
             if isinstance(item, str) and item.strip():
                 text = item.strip()
-                walls.append(wall_from_text(text if is_wall(text) else f"Never {text[0].lower()}{text[1:]}"))
-    if constraints.get("no_bullet_lists") is True:
-        read.add("no_bullet_lists")
-        walls.append(Wall(text="No bullet lists.", rule=NoBulletLists(type="no_bullet_lists")))
-    limit = constraints.get("max_words")
-    if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
-        read.add("max_words")
-        walls.append(Wall(text=f"At most {limit} words.", rule=MaxWords(type="max_words", limit=limit)))
+                walls += walls_from_text(text if is_wall(text) else f"Never {text[0].lower()}{text[1:]}")
+    for key, value in constraints.items():
+        flag = f"constraints.{key}: {json.dumps(value)}"
+        if key in _VCP_FLAGS and value is True:
+            walls.append(Wall(text=flag, rule=_VCP_FLAGS[key]()))
+        elif key in _VCP_CAPS and isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            walls.append(Wall(text=flag, rule=_VCP_CAPS[key](value)))
+        elif key.startswith("no_") and value is True:
+            walls.append(Wall(text=flag))  # a wall a human can check, with no rule of ours
+        else:
+            continue
+        read.add(key)
     return walls, read
 
 
@@ -212,7 +278,8 @@ def import_vcp(context: dict[str, Any], embed: Embed) -> ImportResult:
     read_public = {"display_name", "goal", "career_goal", "role", *profile_facts}
     report.dropped += [f"public_profile.{k} (not read)" for k in sorted(set(public) - read_public)]
     report.dropped += [
-        f"constraints.{k} (only true flags, never, no_bullet_lists and max_words are read; this is {v!r})"
+        f"constraints.{k} (only true flags, never and the caps max_words, max_bullets and max_sentences "
+        f"are read; this is {v!r})"
         for k, v in constraints.items()
         if v is not True and v is not False and k not in read_constraints
     ]

@@ -10,7 +10,7 @@ from personalign.personas._import_common import (
     ImportResult,
     assemble,
     default_id,
-    name_after,
+    find_name,
     slug,
 )
 from personalign.personas._infer import Embed
@@ -19,7 +19,7 @@ from personalign.personas._wall_text import (
     communication_from_text,
     is_wall,
     split_sentences,
-    wall_from_text,
+    walls_from_text,
 )
 
 HEARTH_START = "[HEARTH OPERATING SPECIFICATION]"
@@ -83,7 +83,7 @@ def import_hearth(
         report.kept.append(f"section {label}")
     who = split_sentences(sections.pop(_WHO, ""))
     sentences = [s for block in sections.values() for s in split_sentences(block)]
-    walls = [wall_from_text(s) for s in sentences + who if is_wall(s)]
+    walls = [w for s in sentences + who if is_wall(s) for w in walls_from_text(s)]
     garden = [s for s in sentences if not is_wall(s)]
     about = [s for s in who if not is_wall(s)]
     communication, style_notes = communication_from_text(" ".join(garden))
@@ -93,7 +93,7 @@ def import_hearth(
         f"{len(about)} sentences about the person as summary and facts"
     )
     described = about or [s for s in garden if not _TO_ASSISTANT.match(s)]
-    found = name or name_after(source, r"help|working with|work with|supporting")
+    found = name or find_name(source, r"help|working with|work with|supporting")
     if found and not name:
         report.inferred.append(f"name {found!r} from the specification")
     return assemble(
@@ -158,14 +158,14 @@ def import_custom_instructions(
     report.dropped += [f"JSON key {key!r} (not a custom-instructions field)" for key in ignored]
     about_sentences = split_sentences(about)
     respond_sentences = split_sentences(respond)
-    walls = [wall_from_text(s) for s in about_sentences + respond_sentences if is_wall(s)]
+    walls = [w for s in about_sentences + respond_sentences if is_wall(s) for w in walls_from_text(s)]
     prescriptions = [s for s in respond_sentences if not is_wall(s)]
     facts = [s for s in about_sentences if not is_wall(s)]
     communication, style_notes = communication_from_text(respond)
     report.inferred.extend(style_notes)
     report.kept.append(f"about-you field as summary and {max(0, len(facts) - 1)} facts")
     report.kept.append(f"respond field as {len(prescriptions)} prescriptions and {len(walls)} walls")
-    found = name or name_after(about, r"my name is|my name's|name:|call me|i'm|i am")
+    found = name or find_name(about + "\n" + respond, r"my name is|my name's|name:|call me|i'm|i am")
     if found and not name:
         report.inferred.append(f"name {found!r} from the about-you field")
     return assemble(

@@ -5,8 +5,10 @@ down the ranking they meant (`intent.json` beside each profile, as in tests/blin
 from __future__ import annotations
 
 import json
+import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,7 @@ from personalign.personas._import import import_profiles
 from personalign.personas._infer import Embed, infer_values
 from personalign.personas._load import load_personas
 from personalign.personas._schema import SCHWARTZ_VALUES, Persona
+from personalign.personas._wall_text import LANGUAGE_CODES
 
 # Confidence bins of the reliability table.
 BINS = ((0.0, 1 / 3), (1 / 3, 2 / 3), (2 / 3, 1.0001))
@@ -28,6 +31,48 @@ class InferenceOutcome:
     top3: int  # of the true top three, how many are in the inferred top three
     spearman: float
     confidence: float
+    # Imported profiles only: what the import kept of what the author meant.
+    persona_id: str = ""
+    name_kept: bool | None = None  # None: the author gives no name
+    walls: tuple[tuple[str, bool], ...] = ()  # (author's wall kind, read as that rule)
+
+
+# The author's wall kinds that have a machine-checkable rule, and that rule's type.
+WALL_KIND_RULES = {
+    "address": "required_phrases",
+    "forbidden_phrase": "forbidden_phrases",
+    "language": "required_language",
+    "max_words": "max_words",
+    "max_bullets": "max_bullet_points",
+    "no_bullets": "no_bullet_lists",
+    "no_emoji": "no_emoji",
+}
+
+
+def _wall_read(wall: dict, persona: Persona) -> bool:
+    """Whether the import holds the author's wall as its rule, with the author's number,
+    language, phrase or form."""
+    kind, parameter = wall.get("kind"), wall.get("parameter")
+    wanted = str(parameter).strip("'\"").lower() if parameter is not None else ""
+    # An address wall that only refuses a form ("not 'dear'") is a forbidden phrase.
+    refuses = kind == "address" and wanted.startswith("not ")
+    wanted = wanted.removeprefix("not ").strip("'\"") if refuses else wanted
+    for rule in (w.rule for w in persona.walls if w.rule is not None):
+        if rule.type != ("forbidden_phrases" if refuses else WALL_KIND_RULES.get(str(kind))):
+            continue
+        if kind in ("max_words", "max_bullets"):
+            found = str(getattr(rule, "limit", "")) == wanted
+        elif kind == "language":  # "Norwegian bokmål", "Japanese (teineigo)": any language named
+            named = [code for name, code in LANGUAGE_CODES.items() if name in wanted.split()]
+            found = getattr(rule, "language", "") in (named or [wanted])
+        elif kind in ("forbidden_phrase", "address"):
+            phrases = [p.lower() for p in getattr(rule, "phrases", [])]
+            found = any(wanted and (wanted in p or p in wanted) for p in phrases)
+        else:
+            found = True
+        if found:
+            return True
+    return False
 
 
 def spearman(inferred: Sequence[str], truth: Sequence[str]) -> float:
@@ -87,10 +132,25 @@ def check_intents(root: Path, embed: Embed) -> list[InferenceOutcome]:
         user_file = user if fmt == "openclaw" and user.exists() else None
         persona = import_profiles(fmt, source, embed, user_file=user_file)[0].persona
         profile = persona.values
+        outcome = _outcome(f"{fmt}/{folder.name}", list(profile.ranked()), truth, profile.confidence or 0.0)
+        name = intent.get("name")
+        walls = [
+            w for w in intent.get("walls") or [] if isinstance(w, dict) and w.get("kind") in WALL_KIND_RULES
+        ]
         outcomes.append(
-            _outcome(f"{fmt}/{folder.name}", list(profile.ranked()), truth, profile.confidence or 0.0)
+            replace(
+                outcome,
+                persona_id=persona.id,
+                # The first word the author wrote of the name, accents and case aside.
+                name_kept=_folded(str(name).split()[0]) in _folded(persona.name) if name else None,
+                walls=tuple((str(w["kind"]), _wall_read(w, persona)) for w in walls),
+            )
         )
     return outcomes
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
 
 
 def inference_report(outcomes: list[InferenceOutcome]) -> str:
@@ -109,4 +169,22 @@ def inference_report(outcomes: list[InferenceOutcome]) -> str:
         members = [o for o in outcomes if low <= o.confidence < high]
         share = f"{np.mean([o.top1 for o in members]):.2f}" if members else "-"
         lines.append(f"{low:.2f}-{min(high, 1.0):.2f}   {len(members):>6}   {share:>13}")
+    if any(o.persona_id for o in outcomes):
+        lines += ["", *_import_lines(outcomes)]
     return "\n".join(lines)
+
+
+def _import_lines(outcomes: list[InferenceOutcome]) -> list[str]:
+    """What the imports kept: names, distinct ids, and each kind of wall as its rule."""
+    named = [o for o in outcomes if o.name_kept is not None]
+    shared = sum(n for n in Counter(o.persona_id for o in outcomes).values() if n > 1)
+    kinds: dict[str, list[bool]] = defaultdict(list)
+    for o in outcomes:
+        for kind, read in o.walls:
+            kinds[kind].append(read)
+    walls = ", ".join(f"{kind} {sum(read)}/{len(read)}" for kind, read in sorted(kinds.items()))
+    return [
+        f"names kept {sum(bool(o.name_kept) for o in named)}/{len(named)}; "
+        f"profiles sharing an id {shared}/{len(outcomes)}",
+        f"walls read as their rule (author's kind): {walls or 'none'}",
+    ]

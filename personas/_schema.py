@@ -105,6 +105,15 @@ class ForbiddenPhrases(_Strict):
     phrases: list[str] = Field(min_length=1)
 
 
+class RequiredPhrases(_Strict):
+    """The reply uses at least one of `phrases` and none of `instead_of` (case-insensitive,
+    whole words): how a person must be addressed ("always Mr Hallström, never Viktor")."""
+
+    type: Literal["required_phrases"]
+    phrases: list[str] = Field(min_length=1)
+    instead_of: list[str] = Field(default_factory=list, description="Forms that must not be used.")
+
+
 class MaxWords(_Strict):
     """The reply has at most `limit` words."""
 
@@ -153,6 +162,7 @@ class RequiredLanguage(_Strict):
 
 WallRule = Annotated[
     ForbiddenPhrases
+    | RequiredPhrases
     | MaxWords
     | MaxSentences
     | NoBulletLists

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from personalign.personas._schema import (
     Communication,
@@ -14,6 +15,7 @@ from personalign.personas._schema import (
     NoEmoji,
     NoExclamationMarks,
     RequiredLanguage,
+    RequiredPhrases,
     Wall,
     WallRule,
 )
@@ -21,6 +23,15 @@ from personalign.personas._schema import (
 LANGUAGE_CODES = {
     "english": "en", "spanish": "es", "french": "fr", "german": "de",
     "portuguese": "pt", "italian": "it", "dutch": "nl", "swedish": "sv",
+    "norwegian": "nb", "bokmal": "nb", "polish": "pl", "japanese": "ja", "chinese": "zh",
+    "mandarin": "zh", "cantonese": "zh", "korean": "ko", "russian": "ru", "greek": "el",
+    "arabic": "ar", "hebrew": "he", "hindi": "hi", "thai": "th",
+}  # fmt: skip
+# Languages as their speakers name them, for walls written in that language ("Réponds
+# toujours en français", "Responda sempre em português"); matched accent-folded.
+_ENDONYMS = {
+    "francais": "fr", "espanol": "es", "castellano": "es", "deutsch": "de", "portugues": "pt",
+    "italiano": "it", "nederlands": "nl", "svenska": "sv", "norsk": "nb", "polsku": "pl",
 }  # fmt: skip
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -34,7 +45,14 @@ _QUOTED = re.compile(
     r"|(?<![^\W\d_])['\u2018]([^'\u2018\u2019]{2,60})['\u2019](?![^\W\d_])"
 )
 _NEGATIVE = re.compile(r"^\s*(?:[-*•]\s*)?(?:never|don'?t|do not|avoid|no|stop)\b", re.I)
-_NEGATION = re.compile(r"\b(?:never|don'?t|do not|doesn'?t|avoid|no|not|without|stop|nothing)\b", re.I)
+_NEGATION = re.compile(
+    r"\b(?:never|don'?t|do not|doesn'?t|avoid|no|not|without|stop|nothing"
+    # the same in the other languages walls are written in (French, Spanish, Portuguese,
+    # German, Italian, Dutch, Swedish, Norwegian)
+    r"|pas|jamais|sans|aucun|nunca|sin|nao|não|sem|nie|kein|keine|niemals|ohne|mai|senza|nessun"
+    r"|geen|nooit|aldrig|inga|ingen|ikke)\b",
+    re.I,
+)
 # A cap: "no more than N", "under N", "at most N", "N ... max"; or, in a negative sentence,
 # "more than N" ("never more than five bullet points").
 _CAP = (
@@ -43,9 +61,34 @@ _CAP = (
 )
 _OVER = r"(?:more than|over|exceed(?:ing)?|past|above|beyond|longer than)"
 # Conditions and the person's own language: no fixed language to check.
-_NOT_FIXED_LANGUAGE = re.compile(r"\b(?:when|if|whatever|whichever|same language|language I|unless)\b", re.I)
+_NOT_FIXED_LANGUAGE = re.compile(
+    r"\b(?:when|if|whatever|whichever|same language|language I|unless|si|se|wenn|falls|cuando|quand)\b", re.I
+)
+# A concession is not a condition: "always in English, even when I paste Japanese".
+_CONCESSION = re.compile(
+    r"\b(?:even (?:when|if|though)|même (?:si|quand|lorsque)|aunque|incluso si|auch wenn|anche se"
+    r"|mesmo que)\b.*",
+    re.I,
+)
 # A form of address the person wants ("call me X", "address me as X"): required, not forbidden.
-_ADDRESS = re.compile(r"\b(?:call me|address me|refer to me|call him|call her|call them|known as)\b", re.I)
+_ADDRESS = re.compile(
+    r"\b(?:call me|address me|refer to me|call him|call her|call them|address (?:him|her|them)|known as"
+    # the same in the other languages profiles are written in
+    r"|appelle-moi|appelez-moi|llámame|llamame|trate-me por|chame-me|chiamami|nenn mich|sprich mich)\b",
+    re.I,
+)
+# An address cue said as a request: at the start ("Call me Ama", "Please address me as ...")
+# or after always / never / only / must.
+_ADDRESS_REQUEST = re.compile(
+    r"^\W*(?:(?:please|always|only|just|and|do not|don'?t|never|ever)\s+)*(?:call|address|refer to|appelle|appelez|llámame|llamame|"
+    r"trate|chame|chiamami|nenn|sprich)\b|\b(?:always|never|only|must)\b.*\b(?:call|address|refer to)\b",
+    re.I,
+)
+
+
+def _fold(text: str) -> str:
+    """Accents removed ("français" -> "francais"), so cues match however they are typed."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def _number(token: str) -> int:
@@ -83,49 +126,156 @@ def _clauses(text: str) -> list[tuple[str, bool]]:
 _REQUIRED_FORM = re.compile(r"\b(?:anything but|anything other than|other than|except|only|instead)\b", re.I)
 
 
-def _rule(text: str) -> WallRule | None:
-    """The machine-checkable rule a sentence states plainly, or None. General forms only: a
-    cap on words, sentences or bullet points; no bullets, emoji or exclamation marks; one
-    answer language; phrases the person forbids (quoted, in a negative clause)."""
+_HONORIFIC = (
+    r"(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Professor|Sir|Dame|Madam|Madame|Mademoiselle|Monsieur|Mme|Mlle|M"
+    r"|Frau|Herr|Fru|Herra|Dona|Don|Señora|Señor|Sra|Sr|Senhor|Senhora|Signora|Signor|Sig)\.?"
+)
+_NAME_PARTICLES = frozenset("do da dos das de del della di du van von der den bin ibn al el le la".split())
+# What introduces a form of address in a clause ("call me X", "it's X", "never X").
+_FORM_CUE = re.compile(
+    r"\b(?:call (?:me|him|her|them)|address (?:me|him|her|them)(?: \w+)? as|address (?:me|him|her|them)|"
+    r"refer to (?:me|him|her|them)(?: \w+)? as|known as|it'?s|it is|just|only ever|only|always|never|not|"
+    r"rather than|appelle-moi|appelez-moi|llámame|llamame|trate-me por|chame-me|chiamami|nenn mich)\s+",
+    re.I,
+)
+
+
+_AFFIRMATIVE = re.compile(
+    r"\b(?:it'?s|it is|just|only|always|instead|call (?:me|him|her|them)|address (?:me|him|her|them)|"
+    r"go by)\b",
+    re.I,
+)
+_ADDRESS_VERB = re.compile(r"\b(?:call|address|refer to|known as|go by|name)\b", re.I)
+# "Call me: Evelyn": the colon after a cue is not the end of the form.
+_CUE_COLON = re.compile(r"(call (?:me|him|her|them)|address (?:me|him|her|them)(?: as)?)\s*:", re.I)
+
+
+def _forms_in(clause: str) -> list[str]:
+    """The forms of address a clause names: quoted after an address verb, or the capitalised
+    words after a cue."""
+    quoted = [q.strip() for pair in _QUOTED.findall(clause) for q in pair if q.strip()]
+    if quoted:
+        if _ADDRESS_VERB.search(clause) or _ADDRESS.search(clause):
+            return quoted
+        return [q for q in quoted if re.match(rf"{_HONORIFIC}\s+\S", q)]
+    forms = []
+    clause = _CUE_COLON.sub(r"\1", clause)
+    for cue in _FORM_CUE.finditer(clause):
+        words = []
+        following = re.findall(r"\S+", clause[cue.end() :])[:5]
+        for index, word in enumerate(following):
+            bare = word.rstrip(".,;:!?)")
+            honorific = re.fullmatch(_HONORIFIC, bare) is not None
+            # "Maria do Carmo", "Ludwig van Beethoven": a particle between two name words
+            particle = (
+                bare in _NAME_PARTICLES and bool(words) and index + 1 < len(following)
+                and following[index + 1][:1].isupper()
+            )  # fmt: skip
+            if not (honorific or particle or bare[:1].isupper()) or bare.lower() in ("i", "the", "my"):
+                break
+            words.append(bare if not honorific else word.rstrip(",;:!?)"))
+            if bare != word.rstrip(".") or (word.endswith(".") and not honorific):
+                break  # punctuation ends the form
+        if words and not re.fullmatch(_HONORIFIC, words[-1].rstrip(".")):
+            forms.append(" ".join(words))
+    return forms
+
+
+def _address_rule(text: str) -> WallRule | None:
+    """How the person must be addressed, with the forms they refuse: "always Mr Okafor, never
+    Chinedu" requires "Mr Okafor" instead of "Chinedu"; a sentence that only refuses forms
+    forbids them."""
+    required: list[str] = []
+    refused: list[str] = []
+    forbids = False
+    for clause, _ in _clauses(text):
+        # A clause's own cue sets its direction ("never X" refuses, "it's Y" requires); a clause
+        # with neither continues the one before ("never X, Y or Z").
+        if _NEGATION.search(clause) or re.search(r"\brather than\b", clause, re.I):
+            forbids = True
+        elif _AFFIRMATIVE.search(clause):
+            forbids = False
+        # "never anything but X", "nothing other than X": the form after the exception is required.
+        excepted = re.search(
+            r"\b(?:anything but|anything other than|nothing but|other than|except)\b", clause, re.I
+        )
+        for form in _forms_in(clause):
+            (refused if forbids and not excepted else required).append(form)
+    required = [f for f in dict.fromkeys(required) if f not in refused]
+    if required:
+        return RequiredPhrases(
+            type="required_phrases", phrases=required, instead_of=list(dict.fromkeys(refused))
+        )
+    if refused:
+        forbidden = [f.lower() for f in dict.fromkeys(refused)]
+        return ForbiddenPhrases(type="forbidden_phrases", phrases=forbidden)
+    return None
+
+
+def _asks_for_address(text: str) -> bool:
+    """Whether a sentence asks for a form of address: an address cue said as a request ("Call
+    her Ama", "Please address me as Tanaka-san", "never call me Viktor"), or an honorific form
+    after "always" or "only" ("Only ever Dr Haddad"). "My friends call me Bob" only tells."""
+    return bool(
+        (_ADDRESS.search(text) and _ADDRESS_REQUEST.search(text))
+        or re.search(rf"\b(?i:always|only)\b.*\b{_HONORIFIC}\s+[^\W\d_]", text)
+    )
+
+
+def _rules(text: str) -> list[WallRule]:
+    """The machine-checkable rules a sentence states plainly, each once ("Never use emoji or
+    exclamation marks" states two). General forms only: a cap on words, sentences or bullet
+    points; no bullets, emoji or exclamation marks; one answer language; a form of address;
+    phrases the person forbids (quoted, in a negative clause)."""
     lower = text.lower()
+    folded = _fold(lower)
     negative = bool(_NEGATION.search(lower))
+    rules: list[WallRule] = []
     bullets = r"(?:bullet(?:ed)?(?: points?)?|bullets|list items|points)"
     if (cap := _limit(lower, bullets, negative)) is not None:
-        return MaxBulletPoints(type="max_bullet_points", limit=cap)
+        rules.append(MaxBulletPoints(type="max_bullet_points", limit=cap))
+    elif negative and re.search(r"bullet|numbered list|\blists?\b", lower):
+        rules.append(NoBulletLists(type="no_bullet_lists"))
     if (cap := _limit(lower, r"words?", negative)) is not None:
-        return MaxWords(type="max_words", limit=cap)
+        rules.append(MaxWords(type="max_words", limit=cap))
     if (cap := _limit(lower, r"sentences?", negative)) is not None:
-        return MaxSentences(type="max_sentences", limit=cap)
+        rules.append(MaxSentences(type="max_sentences", limit=cap))
     if negative and "exclamation" in lower:
-        return NoExclamationMarks(type="no_exclamation_marks")
-    if negative and re.search(r"emoji|emoticon|smiley", lower):
-        return NoEmoji(type="no_emoji")
-    if negative and re.search(r"bullet|numbered list|\blists?\b", lower):
-        return NoBulletLists(type="no_bullet_lists")
+        rules.append(NoExclamationMarks(type="no_exclamation_marks"))
+    if negative and re.search(r"emoji|emoticon|smiley", folded):
+        rules.append(NoEmoji(type="no_emoji"))
     if language := _language(lower):
-        return RequiredLanguage(type="required_language", language=language)
-    phrases = [
+        rules.append(RequiredLanguage(type="required_language", language=language))
+    if _asks_for_address(text) and (address := _address_rule(text)) is not None:
+        rules.append(address)
+    elif phrases := [
         q.strip().lower()
         for clause, forbids in _clauses(text)
         if forbids and not _REQUIRED_FORM.search(clause)
         for pair in _QUOTED.findall(clause)
         for q in pair
         if q
-    ]
-    if phrases:
-        return ForbiddenPhrases(type="forbidden_phrases", phrases=phrases)
-    return None
+    ]:
+        rules.append(ForbiddenPhrases(type="forbidden_phrases", phrases=phrases))
+    return rules
 
 
 def _language(lower: str) -> str | None:
     """The one language every answer must be in ("always answer in Spanish", "only in French",
     "never in anything but German"); None when it depends on a condition or is the user's."""
+    lower = _fold(_CONCESSION.sub("", lower))
     if _NOT_FIXED_LANGUAGE.search(lower):
         return None
+    # Named in the wall's own language, after "en", "em", "in", "auf" and not after a negation
+    # ("jamais en anglais" says which language not to use).
+    for match in re.finditer(rf"\b(?:en|em|in|auf|pa|po)\s+({'|'.join(_ENDONYMS)})\b", lower):
+        before = lower[max(0, match.start() - 12) : match.start()]
+        if not _NEGATION.search(before):
+            return _ENDONYMS[match.group(1)]
     for name, code in LANGUAGE_CODES.items():
         verb = r"\b(?:answer|reply|respond|write|speak|talk|communicate|answers|replies)\b[^.]*"
         if re.search(
-            rf"{verb}\bin {name}\b|\b(?:always|only) in {name}\b|\bin {name} only\b"
+            rf"{verb}\bin (?:[a-z]+ )?{name}\b|\b(?:always|only) in {name}\b|\bin {name} only\b"
             rf"|\b(?:anything but|other than|except) {name}\b",
             lower,
         ):
@@ -142,16 +292,16 @@ def is_wall(sentence: str) -> bool:
     """True for sentences that are walls: what must not happen ("Never ...", "Don't ..."),
     the limits a reply must keep however they are phrased ("Keep it under 150 words",
     "Always answer in Spanish"), and how the person must be addressed."""
-    if is_negative_rule(sentence) or _rule(sentence) is not None:
+    if is_negative_rule(sentence) or _rules(sentence):
         return True
-    # How the person must be addressed: "Always call me Mr Okafor", "only ever Dr Haddad".
-    return bool(_ADDRESS.search(sentence) and re.search(r"\b(?:always|never|only|must)\b", sentence, re.I))
+    return _asks_for_address(sentence)
 
 
-def wall_from_text(sentence: str) -> Wall:
-    """A wall with a machine-checkable rule when the sentence states one plainly."""
+def walls_from_text(sentence: str) -> list[Wall]:
+    """The walls a sentence states: one per machine-checkable rule it states plainly, all
+    with the sentence as their text; one wall without a rule when it states none."""
     text = re.sub(r"^\s*[-*•]\s*", "", sentence).strip()
-    return Wall(text=text, rule=_rule(text))
+    return [Wall(text=text, rule=rule) for rule in _rules(text)] or [Wall(text=text)]
 
 
 def communication_from_text(text: str) -> tuple[Communication, list[str]]:

@@ -15,6 +15,7 @@ from personalign.personas import (
     NoExclamationMarks,
     Persona,
     RequiredLanguage,
+    RequiredPhrases,
     Wall,
 )
 from personalign.scorers._language import detect_language
@@ -31,12 +32,25 @@ class WallCheck:
     detail: str
 
 
+def _uses(reply: str, phrase: str) -> bool:
+    """Whether `phrase` occurs in `reply` as whole words, case-insensitively."""
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", reply, re.I) is not None
+
+
 def check_wall(reply: str, wall: Wall) -> WallCheck:
     """Check one wall that carries a rule."""
     rule = wall.rule
     if isinstance(rule, ForbiddenPhrases):
-        found = [p for p in rule.phrases if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", reply, re.I)]
+        found = [p for p in rule.phrases if _uses(reply, p)]
         return WallCheck(wall.text, not found, f"used {found}" if found else "no forbidden phrase")
+    if isinstance(rule, RequiredPhrases):
+        used = [p for p in rule.phrases if _uses(reply, p)]
+        # A refused form inside a required one ("Haddad" in "Dr Haddad") is not a use of it.
+        rest = re.sub("|".join(re.escape(p) for p in rule.phrases), " ", reply, flags=re.I)
+        wrong = [p for p in rule.instead_of if _uses(rest, p)]
+        if wrong:
+            return WallCheck(wall.text, False, f"used {wrong}")
+        return WallCheck(wall.text, bool(used), f"used {used}" if used else f"none of {rule.phrases}")
     if isinstance(rule, MaxWords):
         words = len(reply.split())
         return WallCheck(wall.text, words <= rule.limit, f"{words} words (limit {rule.limit})")

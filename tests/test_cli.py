@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 from importlib.metadata import version
@@ -46,6 +48,38 @@ def test_personas_and_scenarios_commands() -> None:
     )
     assert expected.exit_code == 0, expected.output
     assert "expected: stay" in expected.output  # security 0.8 vs stimulation 0.15
+
+
+def test_scenarios_expect_prints_every_pair_of_a_persona_directory_as_the_audit_would() -> None:
+    runner = CliRunner()
+    args = ["scenarios", "expect", "--personas", str(BUNDLED), "--scenario", "job-offer-startup"]
+    table = runner.invoke(cli, [*args, "--scenario", "promotion-team-lead"])
+    assert table.exit_code == 0, table.output
+    people = len(list(BUNDLED.glob("*.yaml")))
+    assert f"{2 * people} pairs ({people} personas x 2 scenarios)" in table.output
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(cli, [*args, "--format", "csv"]).output)))
+    assert len(rows) == people and {r["scenario"] for r in rows} == {"job-offer-startup"}
+    amara = next(r for r in rows if r["persona"] == "amara-okafor")
+    assert amara["expected"] == "stay" and amara["ambiguous"] == "no"  # as the one-pair audit says
+    unknown = runner.invoke(cli, [*args, "--persona", "nobody"])
+    assert unknown.exit_code == 2 and "nobody" in unknown.output
+
+
+def test_an_import_into_a_folder_that_holds_the_id_is_refused_unless_overwrite(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.txt"
+    spec.write_text(
+        "[HEARTH OPERATING SPECIFICATION]\nYou are here to help Nadia Rahman plan her week.\n"
+        "Never use emoji.\n[END OPERATING SPECIFICATION]\n",
+        encoding="utf-8",
+    )
+    args = ["personas", "import", "hearth", str(spec), "--out", str(tmp_path / "out")]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    [written] = (tmp_path / "out").glob("*.yaml")
+    before = written.read_text()
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 2 and written.stem in again.output and "--overwrite" in again.output
+    assert written.read_text() == before
+    assert CliRunner().invoke(cli, [*args, "--overwrite"]).exit_code == 0
 
 
 def test_task_is_listed_and_the_providers_are_registered(repo: Path) -> None:

@@ -7,14 +7,14 @@ import pytest
 
 from personalign.personas._import_structured import import_openclaw
 from personalign.personas._import_text import import_custom_instructions, import_hearth
-from personalign.personas._wall_text import is_wall, wall_from_text
+from personalign.personas._wall_text import is_wall, walls_from_text
 from personalign.scorers import embed
 
 SOUL = "## Core Truths\nBe honest with me.\n\n## Boundaries\nNever share my files.\n"
 
 
 def _rule(sentence: str) -> tuple[str, object] | None:
-    rule = wall_from_text(sentence).rule
+    rule = walls_from_text(sentence)[0].rule
     if rule is None:
         return None
     fields = rule.model_dump(exclude={"type"})
@@ -39,10 +39,13 @@ def _rule(sentence: str) -> tuple[str, object] | None:
             ("forbidden_phrases", ["great question", "happy to help"]),
         ),
         ("Don't call me 'sweetie'.", ("forbidden_phrases", ["sweetie"])),
-        # A form of address the person wants is never turned into a forbidden phrase.
-        ("Always call me 'Dr Haddad', never 'Sami'.", ("forbidden_phrases", ["sami"])),
-        ("Never call me anything but 'Mr Okafor'.", None),
-        ("Always call me Mr Okafor, never by my first name.", None),
+        # A form of address the person wants is required, never turned into a forbidden phrase.
+        ("Always call me 'Dr Haddad', never 'Sami'.", ("required_phrases", ["Dr Haddad"])),
+        ("Never call me anything but 'Mr Okafor'.", ("required_phrases", ["Mr Okafor"])),
+        ("Always call me Mr Okafor, never by my first name.", ("required_phrases", ["Mr Okafor"])),
+        ("Never call me Mr Whitfield, it's George.", ("required_phrases", ["George"])),
+        ("Only ever Dr Haddad, please.", ("required_phrases", ["Dr Haddad"])),
+        ("Do not call me Viktor.", ("forbidden_phrases", ["viktor"])),
         # No fixed language, a positive format preference: no rule.
         ("If I write in French, answer in French.", None),
         ("Reply in whatever language I write in.", None),
@@ -51,6 +54,39 @@ def _rule(sentence: str) -> tuple[str, object] | None:
 )
 def test_wall_forms(sentence: str, expected: tuple[str, object] | None) -> None:
     assert _rule(sentence) == expected
+
+
+def test_a_required_form_keeps_the_forms_it_replaces() -> None:
+    [wall] = walls_from_text("Don't call me Dr Osei, just Kwame is fine.")
+    rule = wall.rule
+    assert rule is not None and rule.model_dump() == {
+        "type": "required_phrases",
+        "phrases": ["Kwame"],
+        "instead_of": ["Dr Osei"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language"),
+    [
+        ("Always answer in English, even when I paste Japanese text.", "en"),  # a concession
+        ("Réponds toujours en français, jamais en anglais.", "fr"),  # in its own language
+        ("Responda sempre em português.", "pt"),
+        ("Reply in Traditional Chinese.", "zh"),
+        ("Always reply in Norwegian.", "nb"),
+        ("Si je t'écris en anglais, réponds en anglais.", None),  # a condition
+    ],
+)
+def test_answer_languages_however_the_wall_is_written(sentence: str, language: str | None) -> None:
+    rules = [w.rule for w in walls_from_text(sentence) if w.rule is not None]
+    assert [getattr(r, "language", None) for r in rules] == ([language] if language else [])
+
+
+def test_a_sentence_that_states_two_rules_gives_two_walls() -> None:
+    walls = walls_from_text("Never use emoji or exclamation marks.")
+    assert sorted(w.rule.type for w in walls if w.rule) == ["no_emoji", "no_exclamation_marks"]
+    assert {w.text for w in walls} == {"Never use emoji or exclamation marks."}
+    assert [w.rule for w in walls_from_text("Be kind to my mother.")] == [None]
 
 
 def test_limits_and_forms_of_address_are_walls_however_phrased() -> None:

@@ -6,6 +6,7 @@ from personalign.personas import (
     NoEmoji,
     NoExclamationMarks,
     RequiredLanguage,
+    RequiredPhrases,
     Wall,
     load_personas,
 )
@@ -20,6 +21,17 @@ def test_forbidden_phrases_match_whole_words_case_insensitively() -> None:
     wall = _wall(ForbiddenPhrases(type="forbidden_phrases", phrases=["just relax"]))
     assert not check_wall("You should Just Relax tonight.", wall).kept
     assert check_wall("You should adjust relaxed plans.", wall).kept
+
+
+def test_a_required_form_of_address_must_be_used_and_the_refused_one_not() -> None:
+    wall = _wall(
+        RequiredPhrases(type="required_phrases", phrases=["Dr Haddad"], instead_of=["Haddad", "Sami"])
+    )
+    assert check_wall("Good morning, dr haddad. Here is the plan.", wall).kept
+    assert not check_wall("Here is the plan.", wall).kept  # not addressed at all
+    assert not check_wall("Dr Haddad, Sami asked me to write.", wall).kept
+    # "Haddad" inside the required "Dr Haddad" is not a use of the refused surname alone.
+    assert check_wall("Dear Dr Haddad, done.", wall).kept
 
 
 def test_max_words() -> None:
