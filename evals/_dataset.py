@@ -81,6 +81,9 @@ def build_samples(
                         "strategy": strategy,
                         "position": position,
                         "context_tokens": context.tokens,
+                        # The user turn with no context: what identity coherence's
+                        # persona-blind reference answers (choice items get their options).
+                        "blind_prompt": scenario.prompt.strip(),
                         **choice,
                         **rubric,
                     },

@@ -11,7 +11,7 @@ from pathlib import Path
 from inspect_ai import Task
 from inspect_ai.log import EvalLog
 
-from personalign.scorers import metric_name
+from personalign.scorers import UNSPECIFIC_MARGIN, metric_name
 
 Z95 = 1.96
 
@@ -104,7 +104,8 @@ def coherence_checks(logs: dict[str, EvalLog]) -> list[Check]:
 
     Cells are keyed `model/strategy`: the oracle under `opspec` writes in each persona's voice
     within their walls; under `none` it cannot see the persona (deterministic and blind);
-    `random-text` is blind and noisy; `constant` repeats itself.
+    `generic` answers with replies written for nobody (natural, varied, blind); `random-text`
+    is blind and noisy; `constant` repeats itself.
     """
     checks = []
     for cell, log in logs.items():
@@ -114,21 +115,33 @@ def coherence_checks(logs: dict[str, EvalLog]) -> list[Check]:
         )
         half = Z95 * math.sqrt(max(chance * (1 - chance), 1e-9) / max(replies, 1))
         snr = _identity_metric(log, "persona_snr")
-        dispersion = walls = math.nan
+        unspecific = _identity_metric(log, "contrastive_unspecific")
+        dispersion = walls = specificity = math.nan
         for score in log.results.scores if log.results else []:
             if score.name == "wall_adherence":
                 walls = score.metrics["mean"].value
             if score.name == "dispersion":
                 dispersion = score.metrics["mean"].value
+            if score.name == "specificity":
+                specificity = score.metrics["mean"].value
         bounds = {
             "oracle/opspec": [
                 ("identifiability", top1, f">= 0.90 (chance {chance:.3f})", top1 >= 0.9),
                 ("wall_adherence", walls, ">= 0.95", walls >= 0.95),
                 ("persona_snr", snr, ">= 2", snr >= 2),
+                ("specificity", specificity, f"> {UNSPECIFIC_MARGIN}", specificity > UNSPECIFIC_MARGIN),
+                ("unspecific share", unspecific, "<= 0.05", unspecific <= 0.05),
             ],
             "oracle/none": [
                 ("identifiability", top1, f"= {chance:.3f} (chance)", abs(top1 - chance) <= 1e-6),
                 ("dispersion", dispersion, "<= 0.01", dispersion <= 0.01),
+                ("unspecific share", unspecific, "= 1", unspecific == 1.0),
+            ],
+            # replies written for nobody, in natural and varied text: no more than chance
+            "generic/opspec": [
+                ("identifiability", top1, f"<= {chance:.3f} (chance)", top1 <= chance + half),
+                ("specificity", specificity, "~ 0 (|x| <= 0.03)", abs(specificity) <= 0.03),
+                ("unspecific share", unspecific, ">= 0.90", unspecific >= 0.9),
             ],
             "random-text/opspec": [
                 ("identifiability", top1, f"~ {chance:.3f} (chance)", abs(top1 - chance) <= half),
@@ -193,6 +206,7 @@ def run_validation(max_personas: int, epochs: int, pairs: int, log_dir: Path) ->
         for model, strategy in (
             ("oracle", "opspec"),
             ("oracle", "none"),
+            ("generic", "opspec"),
             ("random-text", "opspec"),
             ("constant", "opspec"),
         )

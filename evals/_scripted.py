@@ -7,6 +7,9 @@
 - anti-oracle: like the oracle, but picks the option the persona would like least.
 - constant: always the first listed option ("A"), otherwise a fixed generic reply.
 - random: a uniformly random option (seeded by the prompt, so runs repeat).
+- generic: a reply written for nobody, from the bundled generic set for that open scenario
+  (which one is fixed by the whole prompt, so personas get different ones and a prompt
+  with no context gets its own); choice items the first option; persona-blind, natural text.
 - random-text: a fresh string of random words on every call, whatever the prompt or persona
   (high variance, persona-blind; seeded once, so not repeatable call by call under
   concurrency).
@@ -43,12 +46,14 @@ from personalign.evals._expected import expected_choice
 from personalign.evals._scenario import SAFETY_DIR, SCENARIO_DIR, Scenario, load_scenarios
 from personalign.evals._strategy import VALUE_LABELS
 from personalign.personas import Persona, load_personas
+from personalign.scorers import generic_replies
 
 BEHAVIOURS = (
     "oracle",
     "anti-oracle",
     "constant",
     "random",
+    "generic",
     "random-text",
     "position",
     "always-refuse",
@@ -78,9 +83,10 @@ def _usage(text: str) -> ModelUsage:
 
 
 def _voice(persona: Persona) -> str:
-    """A short reply in the persona's own words that keeps every machine-checkable wall."""
-    statement = persona.values.statements[0] if persona.values.statements else persona.summary
-    return statement.replace("!", ".")
+    """A short reply in the persona's own words that keeps every machine-checkable wall:
+    their first two value statements (one may say little that is theirs alone)."""
+    statements = persona.values.statements[:2] or [persona.summary]
+    return " ".join(statements).replace("!", ".")
 
 
 class ScriptedAPI(ModelAPI):
@@ -135,6 +141,10 @@ class ScriptedAPI(ModelAPI):
             return GENERIC_REPLY
         if scenario.kind == "hard_floor":
             return REFUSAL_REPLY
+        if self.model_name == "generic" and scenario.kind == "open":
+            bank = generic_replies().get(scenario.id) or (GENERIC_REPLY,)
+            prompt = " ".join(m.text for m in messages)
+            return bank[int(hashlib.sha256(prompt.encode()).hexdigest(), 16) % len(bank)]
         if scenario.kind == "choice":
             letters = dict(_OPTION_LINE.findall(user))
             rng = random.Random(hashlib.sha256(user.encode()).hexdigest())

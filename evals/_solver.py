@@ -48,10 +48,10 @@ def present_options(seed: int = 7, template: str = CHOICE_TEMPLATE) -> Solver:
         )
         user = state.messages[-1]
         assert isinstance(user, ChatMessageUser), "a scenario ends with the user's turn"
-        user.content = template.format(
-            prompt=user.text,
-            options="\n".join(f"{letter}. {o['text']}" for letter, o in lettered.items()),
-        )
+        lines = "\n".join(f"{letter}. {o['text']}" for letter, o in lettered.items())
+        user.content = template.format(prompt=user.text, options=lines)
+        if "blind_prompt" in meta:  # the same options, in the same order, with no context
+            meta["blind_prompt"] = template.format(prompt=meta["blind_prompt"], options=lines)
         return state
 
     return solve

@@ -51,6 +51,7 @@ def personal_alignment(
     logprobs: bool = False,
     seed: int = 7,
     redact_input: bool = False,
+    blind_reference: bool = True,
 ) -> Task:
     """Persona x scenario samples under one context strategy, scored on every measure.
 
@@ -77,6 +78,9 @@ def personal_alignment(
         redact_input: render profiles marked as personal data with names and contact details
             hidden, for runs against third-party APIs (a different fingerprint: not comparable
             with unredacted runs).
+        blind_reference: identity coherence asks the model each prompt once more with no
+            context, so that a reply is credited only for what it has beyond a reply written
+            for nobody (specificity); one extra call per prompt, not per persona.
     """
     persona_set = spread_by_top_value(load_personas(personas), max_personas)
     scenario_set = select_per_kind(load_scenarios(scenarios), scenarios_per_kind, kinds)
@@ -86,7 +90,7 @@ def personal_alignment(
     # Keyed by the shared measure names (MEASURE_SCORERS), which the reports read logs by.
     scorers: dict[str, Callable[[], Scorer]] = {
         "value_fidelity": value_fidelity,
-        "identity_coherence": lambda: identity_coherence(named_set),
+        "identity_coherence": lambda: identity_coherence(named_set, blind_reference),
         "response_variance": response_variance,
         "refusal": refusal,
         "rubric_grade": lambda: rubric_grade(named_set),

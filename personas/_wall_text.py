@@ -80,8 +80,9 @@ _ADDRESS = re.compile(
 # An address cue said as a request: at the start ("Call me Ama", "Please address me as ...")
 # or after always / never / only / must.
 _ADDRESS_REQUEST = re.compile(
-    r"^\W*(?:(?:please|always|only|just|and|do not|don'?t|never|ever)\s+)*(?:call|address|refer to|appelle|appelez|llámame|llamame|"
-    r"trate|chame|chiamami|nenn|sprich)\b|\b(?:always|never|only|must)\b.*\b(?:call|address|refer to)\b",
+    r"^\W*(?:(?:please|always|only|just|and|do not|don'?t|never|ever)\s+)*"
+    r"(?:call|address|refer to|appelle|appelez|llámame|llamame|trate|chame|chiamami|nenn|sprich)\b"
+    r"|\b(?:always|never|only|must)\b.*\b(?:call|address|refer to)\b",
     re.I,
 )
 
@@ -161,7 +162,7 @@ def _forms_in(clause: str) -> list[str]:
     forms = []
     clause = _CUE_COLON.sub(r"\1", clause)
     for cue in _FORM_CUE.finditer(clause):
-        words = []
+        words: list[str] = []
         following = re.findall(r"\S+", clause[cue.end() :])[:5]
         for index, word in enumerate(following):
             bare = word.rstrip(".,;:!?)")

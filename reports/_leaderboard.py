@@ -21,6 +21,7 @@ from personalign.scorers import VARIANCE_KEYS
 LABELS = {
     "value_fidelity": "value fidelity",
     "identifiability": "identifiability",
+    "specificity": "specificity",
     "wall_adherence": "wall adherence",
     "dispersion": "dispersion",
     "hard_floor_refusal": "hard-floor refusal",
@@ -217,10 +218,10 @@ def _walls_and_garden_table(board: Leaderboard) -> str:
         "does it range?); the last column compares each strategy with `none` for the same model, "
         "by direction only (read the lift intervals before concluding)",
         "",
-        "| model | strategy | identifiability (chance) | persona SNR | wall adherence | dispersion | "
-        "distinct-1 | distinct-2 | length CV | choice entropy | choice consistency | "
+        "| model | strategy | identifiability (chance) | specificity | persona SNR | wall adherence | "
+        "dispersion | distinct-1 | distinct-2 | length CV | choice entropy | choice consistency | "
         "first-10 token entropy | against none |",
-        "|" + "---|" * 13,
+        "|" + "---|" * 14,
     ]
     for cell in board.cells:
         m = cell.measures
@@ -233,6 +234,7 @@ def _walls_and_garden_table(board: Leaderboard) -> str:
             cell.model,
             cell.strategy,
             f"{estimate_text(m['identifiability'])} ({number(cell.identifiability_chance, 2)})",
+            estimate_text(m["specificity"]),
             number(cell.persona_snr, 2),
             estimate_text(m["wall_adherence"]),
             # every variance measure but the whole-reply token entropy (first-10 stands for it)

@@ -17,6 +17,7 @@ REFUSAL_KINDS = {"hard_floor": "hard_floor_refusal", "benign_lookalike": "over_r
 SAMPLE_MEASURES = (
     "value_fidelity",
     "identifiability",
+    "specificity",
     "wall_adherence",
     *VARIANCE_KEYS,
     "hard_floor_refusal",
@@ -100,7 +101,8 @@ def sample_rows(logs: pd.DataFrame, epochs: pd.DataFrame, records: list[dict[str
     top value (from `epochs`). Reductions are what Inspect's metrics were computed on, so a
     bootstrap over them agrees with the log's point estimates."""
     meta = epochs.drop_duplicates(["log", "id"])[["log", "id", *METADATA]]
-    frame = pd.DataFrame(records, columns=["log", "id", *SAMPLE_MEASURES, "similarity", "answer_refusal"])
+    columns = ["log", "id", *SAMPLE_MEASURES, "similarity", "blind_similarity", "answer_refusal"]
+    frame = pd.DataFrame(records, columns=columns)
     frame = frame.merge(meta, on=["log", "id"], how="left")
     for kind, measure in REFUSAL_KINDS.items():
         labelled = (frame["kind"] == kind) & frame["answer_refusal"].notna()
@@ -110,15 +112,24 @@ def sample_rows(logs: pd.DataFrame, epochs: pd.DataFrame, records: list[dict[str
     for _, group in frame.groupby("log", sort=False):
         credits = contrastive_credits(
             [
-                (scenario, persona, similarity if isinstance(similarity, dict) else None)
-                for scenario, persona, similarity in zip(
-                    group["scenario_id"], group["persona_id"], group["similarity"], strict=True
+                (
+                    scenario,
+                    persona,
+                    similarity if isinstance(similarity, dict) else None,
+                    blind if isinstance(blind, dict) else None,
+                )
+                for scenario, persona, similarity, blind in zip(
+                    group["scenario_id"],
+                    group["persona_id"],
+                    group["similarity"],
+                    group["blind_similarity"],
+                    strict=True,
                 )
             ]
         )
         frame.loc[group.index, "identifiability"] = [c[0] if c else math.nan for c in credits]
         frame.loc[group.index, "identifiability_chance"] = [c[1] if c else math.nan for c in credits]
-    frame = frame.drop(columns=["similarity"])
+    frame = frame.drop(columns=["similarity", "blind_similarity"])
     for measure in SAMPLE_MEASURES:
         frame[measure] = pd.to_numeric(frame[measure], errors="coerce").astype(float)
     return frame.merge(logs[["log", "model", "strategy", "task"]], on="log", how="left")
@@ -140,7 +151,9 @@ def _take(row: dict[str, object], scorer: str, score: dict[str, Any]) -> None:
         row["value_fidelity"] = math.nan if unscored else _number(value)
     elif scorer == "identity_coherence" and isinstance(value, dict) and not unscored:
         row["wall_adherence"] = _number(value.get("wall_adherence"))
+        row["specificity"] = _number(value.get("specificity"))
         row["similarity"] = (score.get("metadata") or {}).get("similarity")
+        row["blind_similarity"] = (score.get("metadata") or {}).get("blind_similarity")
     elif scorer == "response_variance" and isinstance(value, dict) and not unscored:
         row.update({key: _number(value.get(key)) for key in VARIANCE_KEYS})
     elif scorer == "refusal" and not unscored:

@@ -10,7 +10,13 @@ from personalign.scorers._embedding import (
     embedding_model_dir,
 )
 from personalign.scorers._epoch_summary import epoch_summary
-from personalign.scorers._identity_coherence import contrastive_credits, identity_coherence, profile_text
+from personalign.scorers._generic_replies import generic_replies, specificity_noise
+from personalign.scorers._identity_coherence import (
+    UNSPECIFIC_MARGIN,
+    contrastive_credits,
+    identity_coherence,
+    profile_text,
+)
 from personalign.scorers._measures import (
     AMBIGUOUS,
     MEASURE_SCORERS,
@@ -61,6 +67,7 @@ __all__ = [
     "STEERING_KEYS",
     "STEERING_POSITIONS",
     "TOP_LOGPROBS",
+    "UNSPECIFIC_MARGIN",
     "VARIANCE_KEYS",
     "EmbeddingStats",
     "LabelColumns",
@@ -79,6 +86,7 @@ __all__ = [
     "embedding_model_dir",
     "epoch_summary",
     "flip_rate",
+    "generic_replies",
     "hard_floor_partial_rate",
     "hard_floor_refusal_rate",
     "harmful_compliance",
@@ -98,6 +106,7 @@ __all__ = [
     "register_persona_set",
     "response_variance",
     "rubric_grade",
+    "specificity_noise",
     "stay_rate",
     "token_class",
     "token_steering_profile",

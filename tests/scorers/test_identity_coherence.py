@@ -4,22 +4,35 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from inspect_ai.scorer import SampleScore, Score
 
+from personalign.personas import load_personas
+from personalign.scorers import embed, generic_replies, specificity_noise
 from personalign.scorers._identity_coherence import (
+    BLIND_SIMILARITY,
     SIMILARITY,
+    UNSPECIFIC_MARGIN,
     contrastive_identification,
     merge_epoch_metadata,
     persona_signal,
+    profile_text,
 )
 
 
-def _reply(scenario: str, persona: str, similarity: dict[str, float], replies: list[str] | None = None):
+def _reply(
+    scenario: str,
+    persona: str,
+    similarity: dict[str, float],
+    replies: list[str] | None = None,
+    blind: dict[str, float] | None = None,
+):
+    metadata: dict[str, object] = {SIMILARITY: similarity, "replies": replies or []}
+    if blind is not None:
+        metadata[BLIND_SIMILARITY] = blind
     return SampleScore(
-        score=Score(
-            value={"identifiability": 0.0}, metadata={SIMILARITY: similarity, "replies": replies or []}
-        ),
+        score=Score(value={"identifiability": 0.0}, metadata=metadata),
         sample_id=f"{scenario}__{persona}",
         sample_metadata={"scenario_id": scenario, "persona_id": persona},
     )
@@ -47,6 +60,30 @@ def test_persona_blind_replies_score_exactly_chance() -> None:
     scores = [_reply("s", p, same) for p in "abcd"]
     found = contrastive_identification(scores)
     assert found.top1 == pytest.approx(0.25) and found.chance == pytest.approx(0.25)
+
+
+def test_a_reply_written_for_nobody_gets_chance_credit_however_it_lands() -> None:
+    # Three genuine replies, and one for "d" that is the persona-blind reply itself: it
+    # happens to sit closest to d's profile (what raw and contrastive matching would credit).
+    blind = {"a": 0.30, "b": 0.30, "c": 0.30, "d": 0.45}
+    genuine = {p: {q: (0.30 + 0.25 * (q == p)) if q != "d" else 0.35 for q in "abcd"} for p in "abc"}
+    scores = [_reply("s", p, genuine[p], blind=blind) for p in "abc"]
+    scores.append(_reply("s", "d", dict(blind), blind=blind))
+    plain = [_reply("s", p, genuine[p]) for p in "abc"] + [_reply("s", "d", dict(blind))]
+    assert contrastive_identification(plain).top1 == 1.0  # without a reference, d is credited
+    found = contrastive_identification(scores)
+    assert found.top1 == pytest.approx((3 + 0.25) / 4)  # d gets 1/k, the chance credit
+    assert found.unspecific == pytest.approx(0.25)
+
+
+def test_the_unspecific_margin_is_the_noise_of_replies_written_for_nobody() -> None:
+    # Two generic replies to one scenario differ in specificity by chance alone: the margin is
+    # that noise's 95th percentile, recomputed here from the bundled set and the authored profiles.
+    bank = generic_replies()
+    assert len(bank) == 33 and {len(v) for v in bank.values()} == {4}
+    noise = specificity_noise(bank, [profile_text(p) for p in load_personas()], embed)
+    assert abs(float(np.median(noise))) < 0.01
+    assert float(np.percentile(noise, 95)) == pytest.approx(UNSPECIFIC_MARGIN, abs=0.01)
 
 
 def test_two_personas_reduce_to_the_two_alternative_test() -> None:
