@@ -70,11 +70,12 @@ _NAME_PART = r"[A-Z][\w'\u2019-]+"
 # person introduced by name and age, as profiles written about someone usually begin.
 _NAME_AND_AGE = re.compile(
     rf"(?:^|[\n.:]\s*|\b(?:with|for|help|about)\s+)"
-    rf"({_NAME_PART}(?:[ \t]+(?:{_NAME_PART}|de|da|del|van|von|der|bin|al)){{1,3}})"
+    rf"({_NAME_PART}(?:[ \t]+(?:{_NAME_PART}|de|da|del|van|von|der|bin|al|Ó|O')){{0,3}})"
     r"(?:\s*\([^)]{0,40}\))?(?:,\s*(?:aged\s+)?|\s+is\s+(?:a\s+|aged\s+)?)\d{1,3}\b"
 )
 _ADDRESS_FORM = re.compile(
-    r"\b(?:call me|address me as|refer to me as)\s+(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Professor|Sir|Dame)\.?\s+"
+    r"\b(?i:call me|address me(?: \w+)? as|refer to me(?: \w+)? as)\s+"
+    r"(?:(?:Mr|Mrs|Ms|Mx|Miss|Dr|Prof|Professor|Sir|Dame|Frau|Herr|Madame|Monsieur|Fru)\.?\s+)+"
     rf"({_NAME_PART})"
 )
 

@@ -23,16 +23,53 @@ def _scrub(value: Any, name_pattern: re.Pattern[str] | None, persona_id: str) ->
     return value
 
 
+_HONORIFICS = frozenset(
+    "mr mrs ms mx miss dr prof professor sir dame madam madame mademoiselle monsieur mme mlle frau herr "
+    "fru dona don senor senora señor señora senhor senhora signora signor san sama kun chan".split()
+)
+
+
+def known_names(persona: Persona) -> set[str]:
+    """Every word of a name the persona is known by: their name, the forms of address their
+    walls require or refuse ("Mr Okafor", never "Chinedu"), and a person introduced by name
+    in their summary or facts ("Lucia Ferraro, 34, ...")."""
+    from personalign.personas._import_common import find_name  # the importers' own reader
+
+    names = [persona.name]
+    for wall in persona.walls:
+        rule = wall.rule
+        if rule is not None and rule.type == "required_phrases":
+            names += [*rule.phrases, *rule.instead_of]
+    for text in _strings(persona.model_dump(exclude={"provenance", "id", "name"})):
+        if found := find_name(text, r"my name is|my name's|call me"):
+            names.append(found)
+    # Whole hyphenated names ("Marc-André") and their parts, so no fragment is left behind.
+    words = {w.strip(".,'\u2019") for n in names for w in [*n.split(), *re.split(r"[\s-]+", n)]}
+    return {w for w in words if len(w) > 1 and w[:1].isupper() and w.lower() not in _HONORIFICS}
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
 def redact(persona: Persona) -> Persona:
     """A copy that shows the id instead of the name and hides contact details.
 
     Applied to profiles marked `contains_pii` (and to any profile on request) wherever the
     suite displays them; the model under evaluation still receives the full profile.
     """
-    parts = [re.escape(p) for p in persona.name.split() if len(p) > 1]
-    name_pattern = re.compile(r"\b(?:" + "|".join(parts) + r")\b") if parts else None
+    parts = sorted({re.escape(p) for p in known_names(persona)}, key=len, reverse=True)
+    name_pattern = re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.I) if parts else None
     data = persona.model_dump()
     provenance = data.pop("provenance")
+    # The importer's notes quote the person's text ("name 'Ana' from ...", wall sentences).
+    provenance["notes"] = _scrub(provenance["notes"], name_pattern, persona.id)
     data = _scrub(data, name_pattern, persona.id)
     data["name"] = persona.id
     data["id"] = persona.id

@@ -338,7 +338,21 @@ def communication_from_text(text: str) -> tuple[Communication, list[str]]:
     return Communication(**found), read  # type: ignore[arg-type]
 
 
+# Abbreviations a sentence does not end at ("Frau Dr. Albrecht", "e.g. walking").
+_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:Dr|Mr|Mrs|Ms|Mx|Prof|St|Sr|Sra|Jr|Mme|Mlle|e\.g|i\.e|etc|vs|approx)\.$", re.I
+)
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences and list items of a block of text."""
-    parts = re.split(r"(?<=[.!?])\s+|\n+", text)
+    parts: list[str] = []
+    for line in re.split(r"\n+", text):
+        sentences: list[str] = []
+        for piece in re.split(r"(?<=[.!?])\s+", line):
+            if sentences and _ABBREVIATION.search(sentences[-1]):
+                sentences[-1] = f"{sentences[-1]} {piece}"
+            else:
+                sentences.append(piece)
+        parts += sentences
     return [p.strip(" -*•\t") for p in parts if p.strip(" -*•\t")]
