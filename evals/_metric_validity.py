@@ -139,7 +139,7 @@ def coherence_checks(logs: dict[str, EvalLog]) -> list[Check]:
             ],
             # replies written for nobody, in natural and varied text: no more than chance
             "generic/opspec": [
-                ("identifiability", top1, f"<= {chance:.3f} (chance)", top1 <= chance + half),
+                ("identifiability", top1, f"<= {chance:.3f} + CI (chance)", top1 <= chance + half),
                 ("specificity", specificity, "~ 0 (|x| <= 0.03)", abs(specificity) <= 0.03),
                 ("unspecific share", unspecific, ">= 0.90", unspecific >= 0.9),
             ],
