@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from inspect_ai.model import ChatMessageUser, get_model
+from inspect_ai.model import ChatMessageUser, Model, get_model
 from inspect_ai.scorer import (
     Metric,
     SampleScore,
@@ -276,17 +276,20 @@ class _BlindReferences:
     persona)."""
 
     def __init__(self) -> None:
-        self._replies: dict[str, asyncio.Task[str | None]] = {}
+        self._replies: dict[tuple[int, str, str], asyncio.Task[str | None]] = {}
 
     async def reply(self, prompt: str) -> str | None:
-        if prompt not in self._replies:
-            self._replies[prompt] = asyncio.ensure_future(self._generate(prompt))
-        return await self._replies[prompt]
+        # One task object may be evaluated against several models, or in several event loops.
+        model = get_model()
+        key = (id(asyncio.get_running_loop()), str(model), prompt)
+        if key not in self._replies:
+            self._replies[key] = asyncio.ensure_future(self._generate(model, prompt))
+        return await self._replies[key]
 
     @staticmethod
-    async def _generate(prompt: str) -> str | None:
+    async def _generate(model: Model, prompt: str) -> str | None:
         try:
-            output = await get_model().generate([ChatMessageUser(content=prompt)])
+            output = await model.generate([ChatMessageUser(content=prompt)])
         except Exception:  # a failed reference leaves specificity unscored, never the reply
             return None
         return None if output.error or not output.completion.strip() else output.completion

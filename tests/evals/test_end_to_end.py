@@ -10,7 +10,7 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 
 from personalign.evals.personal_alignment import personal_alignment
-from personalign.scorers import metric_name
+from personalign.scorers import UNSPECIFIC_MARGIN, metric_name
 
 PER_KIND = 4
 PERSONAS = 8
@@ -60,6 +60,9 @@ def test_oracle_scores_high_on_every_measure(oracle: EvalLog) -> None:
     assert _metric(oracle, "identifiability", "contrastive_top1") >= 0.9
     assert _metric(oracle, "identifiability", "contrastive_chance") == pytest.approx(1 / PERSONAS)
     assert _metric(oracle, "identifiability", "persona_snr") > 2
+    # every reply says more about its persona than the same prompt's persona-blind reply
+    assert _metric(oracle, "identifiability", "contrastive_unspecific") == 0.0
+    assert _metric(oracle, "specificity") > UNSPECIFIC_MARGIN
     assert _metric(oracle, "wall_adherence") >= 0.95
     # the same words every epoch; only the letter of a reshuffled choice changes
     assert _metric(oracle, "dispersion") < 0.02
@@ -81,6 +84,14 @@ def test_constant_answer_scores_its_share_of_items(tmp_path: Path) -> None:
     assert fidelity < 0.6
     # one generic reply for everyone: identified no better than chance
     assert _metric(log, "identifiability", "contrastive_top1") <= 0.25
+
+
+def test_replies_written_for_nobody_get_no_more_than_chance_credit(tmp_path: Path) -> None:
+    log = _run("personalign-scripted/generic", tmp_path, personas=6, per_kind=6)
+    assert _metric(log, "identifiability", "contrastive_unspecific") >= 0.8
+    assert abs(_metric(log, "specificity")) < 0.05
+    # unspecific replies get the chance credit; the few others cannot lift it far
+    assert _metric(log, "identifiability", "contrastive_top1") <= 1 / 6 + 0.1
 
 
 def test_oracle_without_persona_context_is_persona_blind(tmp_path: Path) -> None:
