@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from personalign.evals import DEFAULT_MARGIN, ExpectedChoice, Scenario, expected_choice, load_scenarios
-from personalign.personas import Persona, load_persona, load_personas
+from personalign.personas import Persona, UserError, load_persona, load_personas
 
 
 @click.group()
@@ -101,6 +101,8 @@ def expect(
             f"no choice scenario {', '.join(map(repr, unknown))}", param_hint="--scenario"
         )
     chosen = [choices[i] for i in scenario_ids] if scenario_ids else list(choices.values())
+    if not chosen:
+        raise UserError(f"{source or 'the scenario bank'}: holds no choice scenarios to expect an option of")
     if len(people) == 1 and len(chosen) == 1 and out_format == "table":
         _audit(people[0], chosen[0], expected_choice(people[0], chosen[0], margin), margin)
         return

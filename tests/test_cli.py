@@ -63,6 +63,11 @@ def test_scenarios_expect_prints_every_pair_of_a_persona_directory_as_the_audit_
     assert amara["expected"] == "stay" and amara["ambiguous"] == "no"  # as the one-pair audit says
     unknown = runner.invoke(cli, [*args, "--persona", "nobody"])
     assert unknown.exit_code == 2 and "nobody" in unknown.output
+    open_only = str(BUNDLED.parents[1] / "evals" / "scenarios" / "open.yaml")
+    none = runner.invoke(
+        cli, ["scenarios", "expect", "--personas", str(BUNDLED), "--scenarios-from", open_only]
+    )
+    assert none.exit_code != 0 and "no choice scenarios" in str(none.exception or none.output)
 
 
 def test_an_import_into_a_folder_that_holds_the_id_is_refused_unless_overwrite(tmp_path: Path) -> None:
