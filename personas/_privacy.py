@@ -32,7 +32,7 @@ _HONORIFICS = frozenset(
 def known_names(persona: Persona) -> set[str]:
     """Every word of a name the persona is known by: their name, the forms of address their
     walls require or refuse ("Mr Okafor", never "Chinedu"), and a person introduced by name
-    in their summary or facts ("Lucia Ferraro, 34, ...")."""
+    anywhere in the profile ("Lucia Ferraro, 34, ...", "call me Dr Osei")."""
     from personalign.personas._import_common import find_name  # the importers' own reader
 
     names = [persona.name]
@@ -65,7 +65,8 @@ def redact(persona: Persona) -> Persona:
     suite displays them; the model under evaluation still receives the full profile.
     """
     parts = sorted({re.escape(p) for p in known_names(persona)}, key=len, reverse=True)
-    name_pattern = re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.I) if parts else None
+    # Case-sensitive: a name that is also a word ("Will", "Rose") stays a word in lower case.
+    name_pattern = re.compile(r"\b(?:" + "|".join(parts) + r")\b") if parts else None
     data = persona.model_dump()
     provenance = data.pop("provenance")
     # The importer's notes quote the person's text ("name 'Ana' from ...", wall sentences).
