@@ -113,6 +113,20 @@ def check_personas(source: str | Path | None, embed: Embed) -> list[InferenceOut
     return outcomes
 
 
+def import_intent(path: Path, embed: Embed) -> tuple[dict, Persona]:
+    """One `FORMAT/PERSON/intent.json` and the import of the profile beside it (for OpenClaw,
+    SOUL.md with USER.md)."""
+    intent = json.loads(read_text(path, "an intent.json"))
+    truth = intent.get("values_ranking")
+    if not isinstance(truth, list) or sorted(truth) != sorted(SCHWARTZ_VALUES):
+        raise DataFileError(path, ["field 'values_ranking': expected all ten values, most important first"])
+    folder, fmt = path.parent, intent.get("format")
+    user = folder / "USER.md"
+    source = folder / ("SOUL.md" if fmt == "openclaw" else str((intent.get("files") or [""])[0]))
+    user_file = user if fmt == "openclaw" and user.exists() else None
+    return intent, import_profiles(fmt, source, embed, user_file=user_file)[0].persona
+
+
 def check_intents(root: Path, embed: Embed) -> list[InferenceOutcome]:
     """Import every `FORMAT/PERSON/` profile under `root` and compare with its intent.json."""
     intents = sorted(root.glob("*/*/intent.json"))
@@ -120,17 +134,8 @@ def check_intents(root: Path, embed: Embed) -> list[InferenceOutcome]:
         raise DataFileError(root, ["holds no FORMAT/PERSON/intent.json profiles"])
     outcomes = []
     for path in intents:
-        intent = json.loads(read_text(path, "an intent.json"))
-        folder, fmt = path.parent, intent.get("format")
-        truth = intent.get("values_ranking")
-        if not isinstance(truth, list) or sorted(truth) != sorted(SCHWARTZ_VALUES):
-            raise DataFileError(
-                path, ["field 'values_ranking': expected all ten values, most important first"]
-            )
-        user = folder / "USER.md"
-        source = folder / ("SOUL.md" if fmt == "openclaw" else str((intent.get("files") or [""])[0]))
-        user_file = user if fmt == "openclaw" and user.exists() else None
-        persona = import_profiles(fmt, source, embed, user_file=user_file)[0].persona
+        intent, persona = import_intent(path, embed)
+        folder, fmt, truth = path.parent, intent["format"], intent["values_ranking"]
         profile = persona.values
         outcome = _outcome(f"{fmt}/{folder.name}", list(profile.ranked()), truth, profile.confidence or 0.0)
         name = intent.get("name")

@@ -10,7 +10,6 @@ structured intent.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from functools import cache
@@ -19,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from personalign.personas import Persona, for_display, import_profiles, persona_yaml
-from personalign.personas._infer_check import InferenceOutcome, check_intents
+from personalign.personas import Persona, for_display, persona_yaml
+from personalign.personas._infer_check import InferenceOutcome, check_intents, import_intent
 from personalign.scorers import embed
 
 BLIND = Path(__file__).resolve().parents[1] / "blind"
@@ -34,16 +33,7 @@ def _outcomes() -> list[InferenceOutcome]:
 
 @cache
 def _imports() -> list[tuple[dict, Persona]]:
-    found = []
-    for root in SETS:
-        for path in sorted(root.glob("*/*/intent.json")):
-            intent, folder = json.loads(path.read_text(encoding="utf-8")), path.parent
-            fmt = intent["format"]
-            user = folder / "USER.md"
-            source = folder / ("SOUL.md" if fmt == "openclaw" else intent["files"][0])
-            extra = {"user_file": user} if fmt == "openclaw" and user.exists() else {}
-            found.append((intent, import_profiles(fmt, source, embed, **extra)[0].persona))
-    return found
+    return [import_intent(path, embed) for root in SETS for path in sorted(root.glob("*/*/intent.json"))]
 
 
 def test_every_format_has_at_least_three_blind_profiles() -> None:
