@@ -156,3 +156,51 @@ VALUE_PORTRAITS: dict[str, tuple[str, ...]] = {
         "Tolerance, peace and equality for all people matter to me.",
     ),
 }
+
+# Words that mark each value in what people write about their lives (stems and short
+# phrases, matched case-insensitively as regular expressions). Written for this suite from
+# the values' definitions; they add evidence that a small sentence-embedding model blurs
+# ("vegan", "chapel", "savings"). Lexicon weight and use: personas/_infer.py.
+VALUE_LEXICON: dict[str, str] = {
+    "self_direction": (
+        r"freedom|\bfree\b|independen|my own way|my way|\bdecide|\bchoos|autonom|creativ|curios|"
+        r"think for myself|figure (?:it|stuff|things) out|my own|self-employed|freelanc|nobody tells|"
+        r"no one tells|micromanag|on my own terms"
+    ),
+    "stimulation": (
+        r"adventur|excit|thrill|new things|novelty|variety|\bbored|spontaneous|\btravel|surf|climb|"
+        r"extreme|adrenalin|something new|try new"
+    ),
+    "hedonism": (
+        r"\bfun\b|enjoy|pleasure|good food|\bwine|part(?:y|ies)|relax|treat myself|indulg|lie-in|"
+        r"comfort|delicious|\bbeach|\bpint|good time|savou?r"
+    ),
+    "achievement": (
+        r"succe(?:ss|ed)|ambiti|\bgoals?\b|promotion|career|\bwin\b|winning|excel|perform|results|"
+        r"achiev|recogni|top of|best in|ranking|partner(?:ship)?\b"
+    ),
+    "power": (
+        r"money|wealth|\brich\b|status|influence|control|authority|in charge|prestig|\bpower|dominan|"
+        r"respect from|boss|decision-mak|management committee"
+    ),
+    "security": (
+        r"\bsafe|secur|stabl|stability|savings|\bsave\b|insurance|predictab|\bhealth|protect|pension|"
+        r"emergency fund|routine|reliab|worr"
+    ),
+    "conformity": (
+        r"\brules?\b|polite|proper|\bobey|expected of|appropriate|manners|disciplin|\bduty|"
+        r"rock the boat|fit in|behave|respectful|punctual|follow (?:the|instructions)|standard practice"
+    ),
+    "tradition": (
+        r"tradition|\bfaith|church|mosque|temple|chapel|pray|\bgod\b|religio|heritage|ancestor|custom|"
+        r"elders|ritual|festival|generation|sunday|mass\b"
+    ),
+    "benevolence": (
+        r"family|friend|\bhelp|care (?:for|of)|caring|loyal|\bkind|neighbou?r|look after|honest|forgiv|"
+        r"children|\bmother|\bfather|\bwife|husband|my (?:son|daughter|kids)|mate"
+    ),
+    "universalism": (
+        r"environment|climate|planet|nature|justice|equal|\bfair|human rights|refugee|toleran|\bpeace|"
+        r"sustainab|vegan|animals|diversity|poverty|global|communit(?:y|ies) (?:in|of)|everyone"
+    ),
+}

@@ -73,9 +73,9 @@ def test_walls_become_their_rule_with_the_authors_number_phrase_or_form(kind: st
 
 def test_inferred_values_agree_with_the_authors_rankings() -> None:
     outcomes = _outcomes()
-    assert np.mean([o.top1 for o in outcomes]) >= 0.55
-    assert np.mean([o.top3 for o in outcomes]) >= 1.8
-    assert np.mean([o.spearman for o in outcomes]) >= 0.4
+    assert np.mean([o.top1 for o in outcomes]) >= 0.62
+    assert np.mean([o.top3 for o in outcomes]) >= 2.0
+    assert np.mean([o.spearman for o in outcomes]) >= 0.47
     # confidence means something: the most confident third is right more often than the rest
     ranked = sorted(outcomes, key=lambda o: o.confidence)
     third = len(ranked) // 3

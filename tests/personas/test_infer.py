@@ -43,10 +43,20 @@ def test_uses_the_embedding_it_is_given() -> None:
     def same(texts: list[str]) -> np.ndarray:
         return np.ones((len(texts), 4)) / 2.0
 
-    result = infer_values(["I love my family very much indeed."], same)
+    result = infer_values(["Tuesdays are usually quiet around here."], same)  # no value words
     assert len(set(result.profile.weights.values())) == 1
     assert result.profile.confidence == pytest.approx(0.0)
     assert len(VALUE_DEFINITIONS) == 10
+
+
+def test_value_words_count_where_the_embedding_sees_nothing() -> None:
+    def same(texts: list[str]) -> np.ndarray:
+        return np.ones((len(texts), 4)) / 2.0
+
+    ranked = infer_values(["I went vegan for the climate and I cycle everywhere."], same).profile.ranked()
+    assert ranked[0] == "universalism"
+    denied = infer_values(["I don't care about money or status at all."], same).profile.ranked()
+    assert denied.index("power") == 9  # a denied value word counts against its value
 
 
 def test_denying_a_value_counts_against_it() -> None:
