@@ -364,7 +364,9 @@ def _grouped(name_template: str, group_key: str) -> dict[str, Any]:
 
 def _contrastive(rows: list[tuple[SyntheticSample, dict[str, float]]]) -> tuple[float, float]:
     """Top-1 and chance of the suite's contrastive identification, as the log's metric."""
-    credits = [c for c in contrastive_credits([(s.scenario_id, s.persona_id, sim) for s, sim in rows]) if c]
+    credits = [
+        c for c in contrastive_credits([(s.scenario_id, s.persona_id, sim, None) for s, sim in rows]) if c
+    ]
     if not credits:
         return math.nan, math.nan
     return statistics.fmean(c for c, _ in credits), statistics.fmean(k for _, k in credits)

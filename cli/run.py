@@ -124,6 +124,13 @@ from personalign.reports import build_leaderboard, markdown, render_html
     help="Hide names and contact details of profiles marked as personal data from the model itself "
     "(for third-party APIs; not comparable with unredacted runs).",
 )
+@click.option(
+    "--blind-reference/--no-blind-reference",
+    default=True,
+    show_default=True,
+    help="Ask each prompt once more with no context, so identity coherence credits only what a "
+    "reply says beyond a reply written for nobody (one extra call per prompt).",
+)
 @click.option("--allow-mixed", is_flag=True, help="Show earlier, differing runs in LOG_DIR in one table.")
 def run(
     models: str,
@@ -146,6 +153,7 @@ def run(
     timeout: int | None,
     log_buffer: int,
     redact_input: bool,
+    blind_reference: bool,
     allow_mixed: bool,
 ) -> None:
     """Run personal_alignment for every model x strategy, then print the leaderboard.
@@ -166,6 +174,7 @@ def run(
             max_tokens=max_tokens,
             logprobs=logprobs,
             redact_input=redact_input,
+            blind_reference=blind_reference,
         )
         for strategy in strategies.split(",")
     ]

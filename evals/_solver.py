@@ -50,8 +50,13 @@ def present_options(seed: int = 7, template: str = CHOICE_TEMPLATE) -> Solver:
         assert isinstance(user, ChatMessageUser), "a scenario ends with the user's turn"
         lines = "\n".join(f"{letter}. {o['text']}" for letter, o in lettered.items())
         user.content = template.format(prompt=user.text, options=lines)
-        if "blind_prompt" in meta:  # the same options, in the same order, with no context
-            meta["blind_prompt"] = template.format(prompt=meta["blind_prompt"], options=lines)
+        if "blind_prompt" in meta:
+            # The options in their listed order and no context: one prompt per scenario, so
+            # its persona-blind reply is asked for once, whatever order each sample shows.
+            listed = "\n".join(
+                f"{letter}. {o['text']}" for letter, o in zip(string.ascii_uppercase, options, strict=False)
+            )
+            meta["blind_prompt"] = template.format(prompt=meta["blind_prompt"], options=listed)
         return state
 
     return solve
