@@ -298,7 +298,9 @@ def _listed(skipped: list[SkippedLog]) -> str:
 def strict_check(skipped: list[SkippedLog], where: str) -> None:
     """--strict: a log left out is an error, not a note."""
     if skipped:
-        raise NoLogsError(f"--strict: {len(skipped)} logs in {where} are left out:" + _listed(skipped))
+        raise NoLogsError(
+            f"{where}: {len(skipped)} logs are left out, and --strict refuses any:" + _listed(skipped)
+        )
 
 
 def _skip_reason(header: dict[str, Any]) -> str | None:

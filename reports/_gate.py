@@ -213,7 +213,7 @@ def read_run(
         evals, skipped = read_evals(log_dir)
         if strict and skipped:
             raise NoLogsError(
-                f"--strict: {len(skipped)} logs are left out:"
+                f"{len(skipped)} logs are left out, and --strict refuses any:"
                 + "".join(f"\n  {s.log}: {s.reason}" for s in skipped)
             )
         main = latest_logs(evals, MAIN_TASK)

@@ -138,7 +138,7 @@ def test_one_bad_log_does_not_hide_the_good_ones_unless_strict(tmp_path: Path) -
     assert "| personalign-scripted/oracle | opspec |" in board.output
     assert "Left out: 1 logs" in board.output and "_bad.eval: not a readable Inspect log" in board.output
     strict = CliRunner().invoke(cli, ["leaderboard", str(tmp_path), "--strict"])
-    assert strict.exit_code == 2 and "error: --strict: 1 logs in" in strict.output
+    assert strict.exit_code == 2 and "1 logs are left out, and --strict refuses any" in strict.output
     # An output file's folder is made, whatever the format.
     out = tmp_path / "new" / "folder" / "board.csv"
     csv = CliRunner().invoke(cli, ["leaderboard", str(tmp_path), "--format", "csv", "--out", str(out)])
