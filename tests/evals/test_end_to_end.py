@@ -86,6 +86,7 @@ def test_constant_answer_scores_its_share_of_items(tmp_path: Path) -> None:
     assert _metric(log, "identifiability", "contrastive_top1") <= 0.25
 
 
+@pytest.mark.slow
 def test_replies_written_for_nobody_get_no_more_than_chance_credit(tmp_path: Path) -> None:
     log = _run("personalign-scripted/generic", tmp_path, personas=6, per_kind=6)
     assert _metric(log, "identifiability", "contrastive_unspecific") >= 0.8

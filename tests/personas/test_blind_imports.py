@@ -22,6 +22,9 @@ from personalign.personas import Persona, for_display, persona_yaml
 from personalign.personas._infer_check import InferenceOutcome, check_intents, import_intent
 from personalign.scorers import embed
 
+# Every profile through the importers and the embedding model: seconds, so with --runslow.
+pytestmark = pytest.mark.slow
+
 BLIND = Path(__file__).resolve().parents[1] / "blind"
 SETS = (BLIND / "profiles", BLIND / "profiles_c")
 
