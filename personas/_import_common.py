@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from personalign.personas._infer import Embed, infer_values
 from personalign.personas._schema import Communication, Demographics, LifeContext, Persona, Provenance, Wall
+from personalign.personas._wall_text import fold_accents
 
 
 @dataclass
@@ -95,8 +95,7 @@ def find_name(text: str, cues: str) -> str | None:
 
 def slug(text: str) -> str:
     """An id-safe slug, accents folded ("María José" -> "maria-jose", "Hallström" -> "hallstrom")."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-") or "imported"
+    return re.sub(r"[^a-z0-9]+", "-", fold_accents(text).lower()).strip("-") or "imported"
 
 
 def assemble(

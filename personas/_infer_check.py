@@ -5,7 +5,6 @@ down the ranking they meant (`intent.json` beside each profile, as in tests/blin
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -18,7 +17,7 @@ from personalign.personas._import import import_profiles
 from personalign.personas._infer import Embed, infer_values
 from personalign.personas._load import load_personas
 from personalign.personas._schema import SCHWARTZ_VALUES, Persona
-from personalign.personas._wall_text import LANGUAGE_CODES
+from personalign.personas._wall_text import LANGUAGE_CODES, fold_accents
 
 # Confidence bins of the reliability table.
 BINS = ((0.0, 1 / 3), (1 / 3, 2 / 3), (2 / 3, 1.0001))
@@ -147,15 +146,15 @@ def check_intents(root: Path, embed: Embed) -> list[InferenceOutcome]:
                 outcome,
                 persona_id=persona.id,
                 # The first word the author wrote of the name, accents and case aside.
-                name_kept=_folded(str(name).split()[0]) in _folded(persona.name) if name else None,
+                name_kept=(
+                    fold_accents(str(name).split()[0]).lower() in fold_accents(persona.name).lower()
+                    if name
+                    else None
+                ),
                 walls=tuple((str(w["kind"]), _wall_read(w, persona)) for w in walls),
             )
         )
     return outcomes
-
-
-def _folded(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
 
 
 def inference_report(outcomes: list[InferenceOutcome]) -> str:

@@ -87,8 +87,8 @@ _ADDRESS_REQUEST = re.compile(
 )
 
 
-def _fold(text: str) -> str:
-    """Accents removed ("français" -> "francais"), so cues match however they are typed."""
+def fold_accents(text: str) -> str:
+    """Accents removed ("français" -> "francais"), so text matches however it is typed."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
@@ -229,7 +229,7 @@ def _rules(text: str) -> list[WallRule]:
     points; no bullets, emoji or exclamation marks; one answer language; a form of address;
     phrases the person forbids (quoted, in a negative clause)."""
     lower = text.lower()
-    folded = _fold(lower)
+    folded = fold_accents(lower)
     negative = bool(_NEGATION.search(lower))
     rules: list[WallRule] = []
     bullets = r"(?:bullet(?:ed)?(?: points?)?|bullets|list items|points)"
@@ -264,7 +264,7 @@ def _rules(text: str) -> list[WallRule]:
 def _language(lower: str) -> str | None:
     """The one language every answer must be in ("always answer in Spanish", "only in French",
     "never in anything but German"); None when it depends on a condition or is the user's."""
-    lower = _fold(_CONCESSION.sub("", lower))
+    lower = fold_accents(_CONCESSION.sub("", lower))
     if _NOT_FIXED_LANGUAGE.search(lower):
         return None
     # Named in the wall's own language, after "en", "em", "in", "auf" and not after a negation
