@@ -19,9 +19,8 @@ from personalign.personas._infer import Embed
 from personalign.personas._schema import Demographics, LifeContext, Provenance
 from personalign.personas._wall_text import (
     communication_from_text,
-    is_wall,
     split_sentences,
-    walls_from_text,
+    split_walls,
 )
 
 PRISM_HUB_ID = "HannahRoseKirk/prism-alignment"
@@ -132,8 +131,7 @@ def import_prism_row(row: dict[str, Any], embed: Embed) -> ImportResult:
     country = _text(location.get("reside_country")) or None
     age_bucket = _text(row.get("age")) or None
     describe_sentences, system_sentences = split_sentences(describe), split_sentences(system)
-    walls = [w for s in system_sentences if is_wall(s) for w in walls_from_text(s)]
-    prescriptions = [s for s in system_sentences if not is_wall(s)]
+    walls, prescriptions = split_walls(system_sentences)
     prefs = _mapping(row.get("stated_prefs"))
     facts = [
         f"Rates {_PREF_LABELS[key]} at {value}/100 in importance."

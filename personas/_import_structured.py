@@ -33,6 +33,7 @@ from personalign.personas._wall_text import (
     communication_from_text,
     is_wall,
     split_sentences,
+    split_walls,
     walls_from_text,
 )
 
@@ -84,8 +85,8 @@ def import_openclaw(
             "not an OpenClaw SOUL.md: expected Markdown sections such as '## Core Truths', "
             "'## Boundaries' or '## Vibe' (and the person in USER.md, --user)"
         )
-    walls = [w for s in boundaries if is_wall(s) for w in walls_from_text(s)]
-    prescriptions = truths + [s for s in boundaries if not is_wall(s)]
+    walls, limits = split_walls(boundaries)
+    prescriptions = truths + limits
     report.kept.append(f"SOUL.md Boundaries as {len(walls)} walls; Core Truths as prescriptions")
     if _find(soul_sections, "continuity"):
         report.dropped.append("SOUL.md Continuity (how the agent keeps memory, not about the person)")
@@ -122,9 +123,9 @@ def import_openclaw(
     call = fields.get("what to call them", "")
     if is_wall(f"Always {call}"):  # a formal form ("Mr Mehta", "Fru Halvorsen") is a wall
         about.insert(0, f"Always address them as {call}.")
-    user_walls = [w for s in about if is_wall(s) for w in walls_from_text(s)]
+    user_walls, described = split_walls(about)
     walls += user_walls
-    facts += [s for s in about if not is_wall(s)]
+    facts += described
     if user_walls:
         report.kept.append(f"USER.md rule sentences as {len(user_walls)} walls")
     return assemble(

@@ -17,9 +17,8 @@ from personalign.personas._infer import Embed
 from personalign.personas._schema import LifeContext, Provenance
 from personalign.personas._wall_text import (
     communication_from_text,
-    is_wall,
     split_sentences,
-    walls_from_text,
+    split_walls,
 )
 
 HEARTH_START = "[HEARTH OPERATING SPECIFICATION]"
@@ -83,9 +82,9 @@ def import_hearth(
         report.kept.append(f"section {label}")
     who = split_sentences(sections.pop(_WHO, ""))
     sentences = [s for block in sections.values() for s in split_sentences(block)]
-    walls = [w for s in sentences + who if is_wall(s) for w in walls_from_text(s)]
-    garden = [s for s in sentences if not is_wall(s)]
-    about = [s for s in who if not is_wall(s)]
+    garden_walls, garden = split_walls(sentences)
+    who_walls, about = split_walls(who)
+    walls = garden_walls + who_walls
     communication, style_notes = communication_from_text(" ".join(garden))
     report.inferred.extend(style_notes)
     report.kept.append(
@@ -158,9 +157,9 @@ def import_custom_instructions(
     report.dropped += [f"JSON key {key!r} (not a custom-instructions field)" for key in ignored]
     about_sentences = split_sentences(about)
     respond_sentences = split_sentences(respond)
-    walls = [w for s in about_sentences + respond_sentences if is_wall(s) for w in walls_from_text(s)]
-    prescriptions = [s for s in respond_sentences if not is_wall(s)]
-    facts = [s for s in about_sentences if not is_wall(s)]
+    about_walls, facts = split_walls(about_sentences)
+    respond_walls, prescriptions = split_walls(respond_sentences)
+    walls = about_walls + respond_walls
     communication, style_notes = communication_from_text(respond)
     report.inferred.extend(style_notes)
     report.kept.append(f"about-you field as summary and {max(0, len(facts) - 1)} facts")

@@ -305,6 +305,19 @@ def walls_from_text(sentence: str) -> list[Wall]:
     return [Wall(text=text, rule=rule) for rule in _rules(text)] or [Wall(text=text)]
 
 
+def split_walls(sentences: list[str]) -> tuple[list[Wall], list[str]]:
+    """The walls among `sentences` (`walls_from_text` of each wall sentence, in order) and
+    the sentences that are not walls, each sentence read once."""
+    walls: list[Wall] = []
+    others: list[str] = []
+    for sentence in sentences:
+        if is_wall(sentence):
+            walls += walls_from_text(sentence)
+        else:
+            others.append(sentence)
+    return walls, others
+
+
 def communication_from_text(text: str) -> tuple[Communication, list[str]]:
     """Style preferences stated in free text, and what each was read from."""
     lower = text.lower()
