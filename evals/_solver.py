@@ -23,6 +23,11 @@ def option_order(n: int, seed: int, sample_id: str, epoch: int) -> list[int]:
     return order
 
 
+def _option_lines(lettered: dict[str, dict]) -> str:
+    """The options as the model sees them: "A. text", one per line."""
+    return "\n".join(f"{letter}. {option['text']}" for letter, option in lettered.items())
+
+
 @solver
 def present_options(seed: int = 7, template: str = CHOICE_TEMPLATE) -> Solver:
     """Append a choice scenario's options, lettered in a per-epoch order, to the user turn.
@@ -48,15 +53,12 @@ def present_options(seed: int = 7, template: str = CHOICE_TEMPLATE) -> Solver:
         )
         user = state.messages[-1]
         assert isinstance(user, ChatMessageUser), "a scenario ends with the user's turn"
-        lines = "\n".join(f"{letter}. {o['text']}" for letter, o in lettered.items())
-        user.content = template.format(prompt=user.text, options=lines)
+        user.content = template.format(prompt=user.text, options=_option_lines(lettered))
         if "blind_prompt" in meta:
             # The options in their listed order and no context: one prompt per scenario, so
             # its persona-blind reply is asked for once, whatever order each sample shows.
-            listed = "\n".join(
-                f"{letter}. {o['text']}" for letter, o in zip(string.ascii_uppercase, options, strict=False)
-            )
-            meta["blind_prompt"] = template.format(prompt=meta["blind_prompt"], options=listed)
+            listed = dict(zip(string.ascii_uppercase, options, strict=False))
+            meta["blind_prompt"] = template.format(prompt=meta["blind_prompt"], options=_option_lines(listed))
         return state
 
     return solve
