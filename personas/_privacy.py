@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from personalign.personas._import_common import find_name
 from personalign.personas._schema import Persona
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -33,8 +34,6 @@ def known_names(persona: Persona) -> set[str]:
     """Every word of a name the persona is known by: their name, the forms of address their
     walls require or refuse ("Mr Okafor", never "Chinedu"), and a person introduced by name
     anywhere in the profile ("Lucia Ferraro, 34, ...", "call me Dr Osei")."""
-    from personalign.personas._import_common import find_name  # the importers' own reader
-
     names = [persona.name]
     for wall in persona.walls:
         rule = wall.rule
