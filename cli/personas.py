@@ -67,11 +67,23 @@ def show(persona_id: str, source: str | None, reveal: bool) -> None:
 )
 @click.option("--from", "source", default=None, help="Persona file or directory (default: bundled).")
 @click.option("--reveal", is_flag=True, help="Show names and contact details of real people.")
-def render(persona_id: str, strategy: str, source: str | None, reveal: bool) -> None:
+@click.option("--query", default=None, help="The request memory_facts retrieves facts for.")
+@click.option(
+    "--memory-k",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Facts memory_facts retrieves.",
+)
+def render(
+    persona_id: str, strategy: str, source: str | None, reveal: bool, query: str | None, memory_k: int
+) -> None:
     """Print a persona rendered by a context strategy, and its size in tokens."""
     from personalign.evals import render_context
 
-    rendered = render_context(for_display(_one(persona_id, source), reveal), strategy)
+    if strategy == "memory_facts" and query is None:
+        raise click.UsageError("memory_facts retrieves facts for a request: give it with --query TEXT")
+    rendered = render_context(for_display(_one(persona_id, source), reveal), strategy, query, memory_k)
     click.echo(rendered.text)
     click.echo(f"\n[{rendered.strategy}: {rendered.tokens} tokens]", err=True)
 

@@ -74,6 +74,24 @@ from personalign.reports import build_leaderboard, markdown, render_html
     show_default=True,
     help="Also run safety_floor per strategy on N hard-floor and N look-alike items (all: -1).",
 )
+@click.option(
+    "--controls",
+    is_flag=True,
+    help="Also run each strategy's shuffled control (another persona's profile shown): the "
+    "leaderboard then reports persona-explained fidelity.",
+)
+@click.option(
+    "--conversation",
+    is_flag=True,
+    help="Also run conversation_stability per strategy (prior turns; pushback; a preference "
+    "stated in turn 1).",
+)
+@click.option(
+    "--conversation-turns",
+    default="0,4,16",
+    show_default=True,
+    help="Prior turns K for --conversation (comma-separated).",
+)
 @click.option("--logprobs", is_flag=True, help="Ask for logprobs, for the token-entropy variance measures.")
 @click.option(
     "--limit", type=click.IntRange(min=1), default=None, help="Only the first N samples of each task."
@@ -141,6 +159,9 @@ def run(
     counterfactual_pairs: int,
     token_steering_prompts: int,
     safety_items: int,
+    controls: bool,
+    conversation: bool,
+    conversation_turns: str,
     logprobs: bool,
     limit: int | None,
     max_tokens: int,
@@ -162,9 +183,19 @@ def run(
     """
     from inspect_ai import eval_set
 
-    from personalign.evals import counterfactual_fidelity, personal_alignment, safety_floor, token_steering
+    from personalign.evals import (
+        conversation_stability,
+        counterfactual_fidelity,
+        personal_alignment,
+        safety_floor,
+        token_steering,
+    )
     from personalign.scorers import EMBEDDING_STATS
 
+    # `none` shows no profile, so it has nothing to shuffle.
+    cells = [(s, "none") for s in strategies.split(",")]
+    if controls:
+        cells += [(s, "shuffled") for s in strategies.split(",") if s != "none"]
     tasks = [
         personal_alignment(
             strategy=strategy,
@@ -175,9 +206,20 @@ def run(
             logprobs=logprobs,
             redact_input=redact_input,
             blind_reference=blind_reference,
+            control=control,  # type: ignore[arg-type]
         )
-        for strategy in strategies.split(",")
+        for strategy, control in cells
     ]
+    if conversation:
+        tasks += [
+            conversation_stability(
+                strategy=strategy,
+                turns=conversation_turns,
+                max_personas=max_personas,
+                scenarios_per_kind=scenarios_per_kind,
+            )
+            for strategy in strategies.split(",")
+        ]
     if counterfactual_pairs:
         tasks += [
             counterfactual_fidelity(pairs=counterfactual_pairs, strategy=strategy)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 from tempfile import mkdtemp
@@ -19,7 +18,8 @@ def validate_metrics(max_personas: int, epochs: int, pairs: int, log_dir: Path |
     """Check that value fidelity, identity coherence and variance measure what they claim,
     using scripted models.
 
-    Exits 1 when a check fails. Intervals are mean ± 1.96 standard errors (clustered by persona).
+    Exits 1 when a check fails. Intervals are mean ± 1.96 standard errors (clustered by
+    persona), or for the conversation measures a 95% bootstrap over personas.
     """
     from personalign.evals import ValidationRunError, run_validation
 
@@ -29,12 +29,12 @@ def validate_metrics(max_personas: int, epochs: int, pairs: int, log_dir: Path |
         )
     except ValidationRunError as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"{'model':<19}{'measure':<16}{'value':>7}  {'95% interval':<17}{'target':<34}result")
+    click.echo(f"{'model':<19}{'measure':<20}{'value':>7}  {'95% interval':<18}{'target':<34}result")
     for c in checks:
-        low, high = max(0.0, c.value - c.half_width), min(1.0, c.value + c.half_width)
-        interval = "" if math.isnan(c.half_width) else f"[{low:.3f}, {high:.3f}]"
+        bounds = c.interval()
+        interval = "" if bounds is None else f"[{bounds[0]:.3f}, {bounds[1]:.3f}]"
         click.echo(
-            f"{c.model:<19}{c.measure:<16}{c.value:>7.3f}  {interval:<17}{c.target:<34}"
+            f"{c.model:<19}{c.measure:<20}{c.value:>7.3f}  {interval:<18}{c.target:<34}"
             + ("ok" if c.passed else "FAIL")
         )
     if not all(c.passed for c in checks):

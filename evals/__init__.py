@@ -4,6 +4,7 @@ from personalign.evals._expected import DEFAULT_MARGIN, ExpectedChoice, expected
 from personalign.evals._metric_validity import Check, ValidationRunError, run_validation
 from personalign.evals._scenario import SAFETY_SOURCES, Scenario, load_scenarios, select_per_kind
 from personalign.evals._strategy import RenderedContext, builtin_strategies, render_context
+from personalign.evals.conversation_stability import conversation_stability
 from personalign.evals.counterfactual_fidelity import counterfactual_fidelity
 from personalign.evals.personal_alignment import personal_alignment
 from personalign.evals.reference_product import ReferenceProduct, serve
@@ -20,6 +21,7 @@ __all__ = [
     "Scenario",
     "ValidationRunError",
     "builtin_strategies",
+    "conversation_stability",
     "counterfactual_fidelity",
     "expected_choice",
     "load_scenarios",

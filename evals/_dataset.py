@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 from collections.abc import Sequence
 from importlib.metadata import version
+from typing import Literal
 
 from inspect_ai.dataset import Sample
 from inspect_ai.model import ChatMessage, ChatMessageSystem, ChatMessageUser
 from pydantic import BaseModel
 
 from personalign.evals._expected import expected_choice
+from personalign.evals._memory import DEFAULT_MEMORY_K, RETRIEVED
 from personalign.evals._scenario import Scenario
 from personalign.evals._strategy import Position, RenderedContext, render_context, strategy_hash
 from personalign.evals.prompts import USER_PREFIX_TEMPLATE
-from personalign.personas import Persona, for_display
+from personalign.personas import Persona, UserError, for_display
+
+Control = Literal["none", "shuffled"]
+CONTROLS: tuple[Control, ...] = ("none", "shuffled")
 
 
 def sample_id(persona: Persona, scenario: Scenario) -> str:
@@ -41,6 +47,26 @@ def context_messages(context: RenderedContext, prompt: str, position: Position) 
     return [ChatMessageUser(content=USER_PREFIX_TEMPLATE.format(context=context.text, prompt=prompt))]
 
 
+def shuffled_partners(personas: Sequence[Persona], seed: int) -> dict[str, Persona]:
+    """For the shuffled control: each persona's id -> another persona whose profile is shown
+    in its place. A seeded derangement (one cycle through a shuffled order), so no persona is
+    shown its own profile and a re-run shows the same ones."""
+    if len(personas) < 2:
+        raise UserError(
+            f"control=shuffled shows each persona another one's profile: it needs at least 2 "
+            f"personas, and the run has {len(personas)}"
+        )
+    order = list(personas)
+    random.Random(f"shuffled-control:{seed}").shuffle(order)
+    return {p.id: order[(i + 1) % len(order)] for i, p in enumerate(order)}
+
+
+def _memory_metadata(context: RenderedContext) -> dict[str, object]:
+    if not context.memories:
+        return {}
+    return {"memories": [{"text": m.text, "score": m.score} for m in context.memories]}
+
+
 def build_samples(
     personas: Sequence[Persona],
     scenarios: Sequence[Scenario],
@@ -48,14 +74,30 @@ def build_samples(
     position: Position,
     margin: float,
     redact_input: bool = False,
+    memory_k: int = DEFAULT_MEMORY_K,
+    control: Control = "none",
+    seed: int = 7,
 ) -> list[Sample]:
     """One sample per scenario x persona, grouped by scenario (the contrastive unit).
 
     Choice options are not in the input yet: `present_options` adds them in a fresh order
     for every epoch. With `redact_input`, profiles marked as personal data are rendered
     redacted (names and contact details hidden), for runs against third-party APIs.
+    `memory_facts` retrieves each persona's `memory_k` facts most relevant to each scenario
+    (recorded as `memories`). With `control="shuffled"` each sample's context is another
+    persona's (see `shuffled_partners`) while expectations and scores stay the sample's own.
     """
-    contexts = {p.id: render_context(for_display(p) if redact_input else p, strategy) for p in personas}
+    shown = shuffled_partners(personas, seed) if control == "shuffled" else {p.id: p for p in personas}
+    per_persona: dict[str, RenderedContext] = {}
+
+    def context_for(persona: Persona, scenario: Scenario) -> RenderedContext:
+        source = for_display(shown[persona.id]) if redact_input else shown[persona.id]
+        if strategy == RETRIEVED:  # retrieval depends on the request
+            return render_context(source, strategy, scenario.prompt.strip(), memory_k)
+        if persona.id not in per_persona:
+            per_persona[persona.id] = render_context(source, strategy)
+        return per_persona[persona.id]
+
     samples = []
     for scenario in scenarios:
         for persona in personas:
@@ -66,7 +108,8 @@ def build_samples(
                 if scenario.rubric
                 else {}
             )
-            context = contexts[persona.id]
+            context = context_for(persona, scenario)
+            controlled = {"control": control, "context_persona_id": shown[persona.id].id}
             samples.append(
                 Sample(
                     id=sid,
@@ -84,6 +127,8 @@ def build_samples(
                         # The user turn with no context: what identity coherence's
                         # persona-blind reference answers (choice items get their options).
                         "blind_prompt": scenario.prompt.strip(),
+                        **(controlled if control != "none" else {}),
+                        **_memory_metadata(context),
                         **choice,
                         **rubric,
                     },

@@ -2,6 +2,7 @@
 
 from inspect_ai.model import ModelAPI, modelapi
 
+from personalign.evals.conversation_stability import conversation_stability
 from personalign.evals.counterfactual_fidelity import counterfactual_fidelity
 from personalign.evals.personal_alignment import personal_alignment
 from personalign.evals.safety_floor import safety_floor
@@ -34,6 +35,7 @@ def personalign_scripted() -> type[ModelAPI]:
 
 
 __all__ = [
+    "conversation_stability",
     "counterfactual_fidelity",
     "litellm_provider",
     "personal_alignment",

@@ -19,6 +19,17 @@
 - error: every call fails (an output with an error).
 - empty: every reply is empty.
 
+For conversations (choice items; the scenario is the last user turn that holds one), each
+closing with `CHATTY_SIGN_OFF` unless a preference of the conversation bank is in view:
+- advocate: answers like the oracle and keeps its answer under pushback.
+- sycophant: first answers with the option most personas would choose (so it starts right
+  for some people and wrong for others), then takes whatever option the user pushes.
+- forgetful: like the advocate, but sees only the last `turns=N` user turns (model arg,
+  default 2) and what follows them: a context further back, system message included, is gone.
+- persona-blind: ignores every context and answers with the option most personas would
+  choose; under pushback it keeps it (the leakage control's model: fidelity above chance that
+  no profile explains).
+
 Model args, for tests of the run itself: `delay=SECONDS` waits before each reply (a slow
 model, to interrupt a run midway); `calls_to=PATH` appends one line per call to PATH (to
 count the calls a resumed run made).
@@ -30,6 +41,7 @@ import asyncio
 import hashlib
 import random
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +54,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
 
+from personalign.evals._conversation import PREFERENCES
 from personalign.evals._expected import expected_choice
 from personalign.evals._scenario import SAFETY_DIR, SCENARIO_DIR, Scenario, load_scenarios
 from personalign.evals._strategy import VALUE_LABELS
@@ -60,7 +73,13 @@ BEHAVIOURS = (
     "always-comply",
     "error",
     "empty",
+    "advocate",
+    "sycophant",
+    "forgetful",
+    "persona-blind",
 )
+CONVERSATION_BEHAVIOURS = ("advocate", "sycophant", "forgetful", "persona-blind")
+CHATTY_SIGN_OFF = " Great question! Hope this helps 🙂"
 COMPLY_REPLY = "Sure, here is what you asked for."
 _WORDS = (
     "river budget garden ladder winter copper signal harbour lantern meadow orbit pepper "
@@ -107,6 +126,7 @@ class ScriptedAPI(ModelAPI):
         self.scenarios = load_scenarios(scenarios or [SCENARIO_DIR, SAFETY_DIR])
         self.rng = random.Random(config.seed if config.seed is not None else 0)
         self.delay = float(model_args.pop("delay", 0))
+        self.turns = int(model_args.pop("turns", 2))
         calls_to = model_args.pop("calls_to", None)
         self.calls_to = Path(calls_to) if calls_to else None
 
@@ -129,6 +149,8 @@ class ScriptedAPI(ModelAPI):
         return output
 
     def _reply(self, messages: list[ChatMessage]) -> str:
+        if self.model_name in CONVERSATION_BEHAVIOURS:
+            return self._conversation_reply(messages)
         if self.model_name in ("always-refuse", "always-comply"):
             return REFUSAL_REPLY if self.model_name == "always-refuse" else COMPLY_REPLY
         if self.model_name == "random-text":
@@ -164,6 +186,42 @@ class ScriptedAPI(ModelAPI):
             return f"{letter}. {_voice(persona)}"
         return _voice(persona) if persona else GENERIC_REPLY
 
+    def _conversation_reply(self, messages: list[ChatMessage]) -> str:
+        if self.model_name == "forgetful":
+            messages = last_turns(messages, self.turns)
+        visible = " ".join(m.text for m in messages)
+        sign_off = "" if any(p.statement in visible for p in PREFERENCES) else CHATTY_SIGN_OFF
+        users = [m.text for m in messages if m.role == "user"]
+        asked = next(((u, s) for u in reversed(users) if (s := self._scenario(u))), None)
+        if asked is None or asked[1].kind != "choice":
+            refuse = asked is not None and asked[1].kind == "hard_floor"
+            return REFUSAL_REPLY if refuse else GENERIC_REPLY + sign_off
+        question, scenario = asked
+        listed = _OPTION_LINE.findall(question)  # (letter, text) as shown
+        id_of = {o.text: o.id for o in scenario.options}
+        persona = None if self.model_name in ("sycophant", "persona-blind") else self._persona(visible)
+        if persona is not None:
+            utilities = expected_choice(persona, scenario, margin=0.0).utilities
+            pick = max(utilities, key=lambda k: utilities[k])
+        elif self.model_name in ("sycophant", "persona-blind"):
+            pick = self._popular(scenario)
+        else:  # no person in view: the option shown first
+            pick = id_of[listed[0][1]]
+        pushback = users[-1] if users[-1] is not question else None
+        if self.model_name == "sycophant" and pushback:
+            pick = next((id_of[text] for _, text in listed if text in pushback), pick)
+        letter = next(letter for letter, text in listed if id_of[text] == pick)
+        voice = _voice(persona) if persona else "It fits your situation best."
+        return f"{letter}. {voice}{sign_off}"
+
+    def _popular(self, scenario: Scenario) -> str:
+        """The option most personas of the library would choose (ties: the bank's order)."""
+        votes: Counter[str] = Counter()
+        for persona in self.personas:
+            utilities = expected_choice(persona, scenario, margin=0.0).utilities
+            votes[max(utilities, key=lambda k: utilities[k])] += 1
+        return max((o.id for o in scenario.options), key=lambda o: votes[o])
+
     def _scenario(self, user_text: str) -> Scenario | None:
         return next((s for s in self.scenarios if s.prompt.strip() in user_text), None)
 
@@ -183,3 +241,10 @@ class ScriptedAPI(ModelAPI):
                 update={"values": template.values.model_copy(update={"weights": levels})}
             )
         return found[0] if len(found) == 1 else None
+
+
+def last_turns(messages: list[ChatMessage], n: int) -> list[ChatMessage]:
+    """The messages from the n-th last user turn on: what a model that forgets everything
+    further back still sees (a conversation of at most n user turns is seen whole)."""
+    starts = [i for i, m in enumerate(messages) if m.role == "user"]
+    return messages if len(starts) <= n else messages[starts[-n] :]

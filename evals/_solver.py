@@ -64,19 +64,25 @@ def present_options(seed: int = 7, template: str = CHOICE_TEMPLATE) -> Solver:
     return solve
 
 
-@solver
-def generate_as_user() -> Solver:
+async def generate_for_user(state: TaskState, generate: Generate) -> TaskState:
     """Generate; under the `product` strategy, tell the product whose request this is.
 
     The persona's id goes out as the OpenAI-style `user` field (in the request body) and as
     the X-Personalign-User header, so the product can look up its own profile of that user.
     Other strategies generate unchanged.
     """
+    if state.metadata.get("strategy") != PRODUCT:
+        return await generate(state)
+    # The shuffled control asks for another persona's profile, as its context shows one.
+    user = str(state.metadata.get("context_persona_id") or state.metadata["persona_id"])
+    return await generate(state, extra_body={"user": user}, extra_headers={USER_HEADER: user})
+
+
+@solver
+def generate_as_user() -> Solver:
+    """Generate as the persona's user (see `generate_for_user`)."""
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        if state.metadata.get("strategy") != PRODUCT:
-            return await generate(state)
-        user = str(state.metadata["persona_id"])
-        return await generate(state, extra_body={"user": user}, extra_headers={USER_HEADER: user})
+        return await generate_for_user(state, generate)
 
     return solve

@@ -69,8 +69,9 @@ def steering_samples(
     samples = []
     for strategy in strategies:
         for persona in personas[:1] if strategy == "none" else personas:
-            context = render_context(persona, strategy)
             for prompt in prompts:
+                # memory_facts retrieves per request; the other strategies ignore the query
+                context = render_context(persona, strategy, prompt.prompt.strip())
                 persona_id = "none" if strategy == "none" else persona.id
                 samples.append(
                     Sample(

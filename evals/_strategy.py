@@ -12,6 +12,13 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from personalign.evals._memory import (
+    DEFAULT_MEMORY_K,
+    MEMORY_STRATEGIES,
+    Memory,
+    memory_pool,
+    retrieve_memories,
+)
 from personalign.personas import DataFileError, Persona, UserError, read_text
 from personalign.scorers import count_tokens
 
@@ -36,6 +43,8 @@ class RenderedContext:
     text: str
     tokens: int
     """Size in tokens of the reference tokenizer (see `count_tokens`)."""
+    memories: tuple[Memory, ...] = ()
+    """What a memory strategy gave the model (with retrieval scores for `memory_facts`)."""
 
 
 @cache
@@ -119,11 +128,16 @@ PRODUCT = "product"
 NO_CONTEXT = ("none", PRODUCT)
 
 
-def render_context(persona: Persona, strategy: str) -> RenderedContext:
+def render_context(
+    persona: Persona, strategy: str, query: str | None = None, memory_k: int = DEFAULT_MEMORY_K
+) -> RenderedContext:
     """Render `persona` with a strategy (a built-in name or a .j2 path); `none` and `product`
-    render nothing."""
+    render nothing. `memory_facts` renders the `memory_k` facts most relevant to `query` (the
+    request); `memory_all` every fact. Every template gets them as `memories` (other
+    templates: the whole pool, see `memory_pool`)."""
     if strategy in NO_CONTEXT:
         return RenderedContext(strategy, "", 0)
+    memories = retrieve_memories(persona, strategy, query, memory_k) if strategy in MEMORY_STRATEGIES else []
     try:
         template = _environment().from_string(_template_source(strategy))
         text = template.render(
@@ -133,6 +147,7 @@ def render_context(persona: Persona, strategy: str) -> RenderedContext:
                 (VALUE_LABELS[v], importance(persona.values.weights[v])) for v in persona.values.ranked()
             ],
             style=style_sentence(persona),
+            memories=[m.text for m in memories] if memories else memory_pool(persona),
         ).strip()
     except TemplateSyntaxError as err:
         raise DataFileError(
@@ -141,4 +156,4 @@ def render_context(persona: Persona, strategy: str) -> RenderedContext:
     except (UndefinedError, SecurityError) as err:
         # StrictUndefined: a name the template uses that the suite does not pass.
         raise DataFileError(strategy, [f"the template cannot be rendered ({err})"]) from None
-    return RenderedContext(strategy, text, count_tokens(text))
+    return RenderedContext(strategy, text, count_tokens(text), tuple(memories))

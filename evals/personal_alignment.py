@@ -12,12 +12,13 @@ from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer
 
-from personalign.evals._dataset import build_samples, task_metadata
+from personalign.evals._dataset import Control, build_samples, task_metadata
 from personalign.evals._expected import DEFAULT_MARGIN
+from personalign.evals._memory import DEFAULT_MEMORY_K
 from personalign.evals._scenario import load_scenarios, select_per_kind
 from personalign.evals._solver import generate_as_user, present_options
 from personalign.evals._strategy import Position
-from personalign.personas import load_personas, spread_by_top_value
+from personalign.personas import UserError, load_personas, spread_by_top_value
 from personalign.scorers import (
     MEASURE_SCORERS,
     TOP_LOGPROBS,
@@ -52,6 +53,8 @@ def personal_alignment(
     seed: int = 7,
     redact_input: bool = False,
     blind_reference: bool = True,
+    memory_k: int = DEFAULT_MEMORY_K,
+    control: Control = "none",
 ) -> Task:
     """Persona x scenario samples under one context strategy, scored on every measure.
 
@@ -81,7 +84,15 @@ def personal_alignment(
         blind_reference: identity coherence asks the model each prompt once more with no
             context, so that a reply is credited only for what it has beyond a reply written
             for nobody (specificity); one extra call per prompt, not per persona.
+        memory_k: facts `memory_facts` retrieves per scenario (by embedding similarity).
+        control: `shuffled` shows each persona another persona's profile (a seeded
+            derangement) and still scores against its own: the leakage control. Fidelity
+            minus this control's is what the profile explains (the leaderboard pairs them).
     """
+    if control == "shuffled" and strategy == "none":
+        raise UserError("control=shuffled with strategy none: there is no profile to shuffle")
+    if control not in ("none", "shuffled"):
+        raise UserError(f"control {control!r}: expected none or shuffled")
     persona_set = spread_by_top_value(load_personas(personas), max_personas)
     scenario_set = select_per_kind(load_scenarios(scenarios), scenarios_per_kind, kinds)
     # Scorers get the set's name, not the documents: Inspect logs scorer arguments in every
@@ -102,7 +113,9 @@ def personal_alignment(
         raise ValueError(f"unknown measures {unknown}: expected some of {list(MEASURE_SCORERS)}")
     return Task(
         dataset=MemoryDataset(
-            build_samples(persona_set, scenario_set, strategy, position, margin, redact_input),
+            build_samples(
+                persona_set, scenario_set, strategy, position, margin, redact_input, memory_k, control, seed
+            ),
             name="personalign",
         ),
         solver=[present_options(seed), generate_as_user()],
@@ -124,5 +137,6 @@ def personal_alignment(
             personas=len(persona_set),
             scenarios=len(scenario_set),
             redact_input=redact_input,
+            control=control,
         ),
     )

@@ -72,7 +72,9 @@ class ReferenceProduct:
         if any(guarded in prompt for guarded in self.guarded):
             return REFUSAL, 0, 0
         persona = None if self.drop_persona else self.profiles.get(body.get("user") or user_header or "")
-        context = render_context(persona, self.strategy) if persona else RenderedContext("none", "", 0)
+        context = (
+            render_context(persona, self.strategy, prompt) if persona else RenderedContext("none", "", 0)
+        )
         messages = context_messages(context, prompt, "system")
         config = GenerateConfig(
             max_tokens=body.get("max_tokens"), temperature=body.get("temperature"), seed=body.get("seed")

@@ -66,6 +66,11 @@ class Cell(BaseModel):
     lift: dict[str, Estimate] = Field(
         description="Change against `none` for the same model, paired by sample (persona x scenario)."
     )
+    explained_fidelity: Estimate | None = Field(
+        default=None,
+        description="Persona-explained fidelity: value fidelity minus the shuffled control's "
+        "(another persona's profile shown), paired by sample; null without a control cell.",
+    )
     by_value: dict[str, Estimate] = Field(description="Value fidelity by the persona's top value.")
     by_domain: dict[str, Estimate] = Field(description="Value fidelity by scenario domain.")
     identifiability_chance: float | None = Field(description="What a persona-blind model scores (1/k).")
@@ -92,6 +97,19 @@ class CounterfactualRow(BaseModel):
     log: str
 
 
+class ConversationRow(BaseModel):
+    """One model x strategy of `conversation_stability`: every conversation measure with a
+    95% bootstrap interval over personas (see personalign.scorers.conversation_measures)."""
+
+    model: str
+    strategy: str
+    turns: list[int] = Field(description="Numbers of prior turns the run asked at.")
+    measures: dict[str, Estimate]
+    replies: int = Field(description="Replies whose choice was scored.")
+    unscored: dict[str, int] = Field(description="Replies left unscored, by reason.")
+    log: str
+
+
 class SkippedLog(BaseModel):
     """A file in the log directory that was left out, and why."""
 
@@ -115,6 +133,9 @@ class Leaderboard(BaseModel):
     )
     cells: list[Cell]
     counterfactual: list[CounterfactualRow]
+    conversation: list[ConversationRow] = Field(
+        default_factory=list, description="conversation_stability: one row per model x strategy."
+    )
     red_lines: list[RedLine]
     skipped_logs: list[SkippedLog] = Field(
         default_factory=list, description="Files in the log directory left out, with the reason."
@@ -285,10 +306,29 @@ def skipped_section(skipped: Sequence[SkippedLog]) -> str:
     )
 
 
+# How a leakage-control cell is named: its strategy and the control ("opspec [shuffled]").
+CONTROL_LABEL = "{strategy} [{control}]"
+
+
+def cell_strategy(strategy: object, control: object) -> str:
+    """A cell's strategy label: the strategy (default opspec), marked when a control ran."""
+    name = str(strategy) if isinstance(strategy, str) else "opspec"
+    if isinstance(control, str) and control != "none":
+        return CONTROL_LABEL.format(strategy=name, control=control)
+    return name
+
+
+def is_control(strategy: str) -> bool:
+    return strategy.endswith("]") and " [" in strategy
+
+
 def _cell_key(row: dict[str, object]) -> tuple[str, str, str]:
     """Task, model and strategy of a header row: what a later run of the same cell replaces."""
-    strategy = row.get("task_arg_strategy")
-    return str(row["task_name"]), str(row["model"]), str(strategy if strategy is not None else "opspec")
+    return (
+        str(row["task_name"]),
+        str(row["model"]),
+        cell_strategy(row.get("task_arg_strategy"), row.get("task_arg_control")),
+    )
 
 
 def _listed(skipped: list[SkippedLog]) -> str:
@@ -345,9 +385,13 @@ def read_evals(log_dir: str | Path) -> tuple[pd.DataFrame, list[SkippedLog]]:
             + (f"; {len(skipped)} left out:{left_out}" if skipped else "")
         )
     evals = pd.DataFrame([row for row, _ in rows])
-    if "task_arg_strategy" not in evals:
-        evals["task_arg_strategy"] = None  # only default-strategy runs: Inspect records no arg
-    evals["strategy"] = evals["task_arg_strategy"].fillna("opspec")
+    for arg in ("task_arg_strategy", "task_arg_control"):
+        if arg not in evals:
+            evals[arg] = None  # only default runs: Inspect records no arg
+    evals["strategy"] = [
+        cell_strategy(s, c)
+        for s, c in zip(evals["task_arg_strategy"], evals["task_arg_control"], strict=True)
+    ]
     evals["task"] = [str(name).rsplit("/", 1)[-1] for name in evals["task_name"]]
     return evals, skipped
 
@@ -395,6 +439,7 @@ def build_leaderboard(
     finished log is left, and IncomparableRunsError when cells of one task differ in their
     fingerprint and `allow_mixed` is False.
     """
+    from personalign.reports._conversation import conversation_rows
     from personalign.reports._steering import steering_table
 
     if not Path(log_dir).is_dir():
@@ -404,7 +449,7 @@ def build_leaderboard(
         strict_check(skipped, str(log_dir))
     main = latest_logs(evals, MAIN_TASK)
     mixed: dict[str, dict[str, list[str]]] = {}
-    for task in (MAIN_TASK, "counterfactual_fidelity", "safety_floor"):
+    for task in (MAIN_TASK, "counterfactual_fidelity", "safety_floor", "conversation_stability"):
         for field, values in check_comparable(latest_logs(evals, task), task, allow_mixed).items():
             mixed[field if task == MAIN_TASK else f"{task}: {field}"] = values
     cells: list[Cell] = []
@@ -431,6 +476,7 @@ def build_leaderboard(
         mixed=mixed,
         cells=cells,
         counterfactual=_counterfactual(evals),
+        conversation=conversation_rows(latest_logs(evals, "conversation_stability"), seed, reps),
         red_lines=red_line_rows(safety),
         skipped_logs=skipped,
         sections=sections,
@@ -452,11 +498,18 @@ def _cells(
         str(row["model"]): samples_by_log.get(row["log"], empty)
         for _, row in main[main["strategy"] == "none"].iterrows()
     }
+    shuffled = {
+        (str(row["model"]), cell_strategy(row["task_arg_strategy"], None)): samples_by_log.get(
+            row["log"], empty
+        )
+        for _, row in main[main["task_arg_control"] == "shuffled"].iterrows()
+    }
     cells = []
     for _, row in main.iterrows():
         log, model = str(row["log"]), str(row["model"])
         mine = samples_by_log.get(log, empty)
         base = none_by_model.get(model)
+        control = None if is_control(str(row["strategy"])) else shuffled.get((model, str(row["strategy"])))
         choice = mine[mine["value_fidelity"].notna()]
         scored, unscored, ambiguous = counts.get(log, ({s: 0 for s in SCORERS}, Counter(), 0))
         used = tokens.loc[log] if log in tokens.index else pd.Series({"input_tokens": 0, "output_tokens": 0})
@@ -474,6 +527,9 @@ def _cells(
                 lift={}
                 if row["strategy"] == "none" or base is None
                 else paired_lifts(mine, base, LIFT_MEASURES, seed, reps),
+                explained_fidelity=None
+                if control is None
+                else paired_lifts(mine, control, ["value_fidelity"], seed, reps)["value_fidelity"],
                 by_value=grouped_estimates(choice, "value_fidelity", "persona_top_value", seed, reps),
                 by_domain=grouped_estimates(choice, "value_fidelity", "domain", seed, reps),
                 identifiability_chance=_float(mine["identifiability_chance"].mean()),

@@ -35,6 +35,10 @@ COMMON_FIELDS = (
     "logprobs",
     "seed",
     "redact_input",
+    "memory_k",
+    "turns",
+    "conditions",
+    "history_set",
 )
 # Fields that cells of the same strategy name must share (the template a strategy rendered).
 PER_STRATEGY_FIELDS = ("strategy_template",)
@@ -52,6 +56,9 @@ def _mapping(value: object) -> dict[str, Any]:
 def _text(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "default"
+    # A whole number read from a column that other logs leave empty comes back as a float.
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 
@@ -90,6 +97,11 @@ def fingerprint(row: pd.Series) -> dict[str, str]:
         # A run whose model saw redacted profiles is another experiment (False when unrecorded).
         "redact_input": _text(metadata.get("redact_input", False)),
         "strategy_template": _text(metadata.get("strategy_template", "unrecorded")),
+        # conversation_stability: the prior turns asked at and the bank they came from
+        "memory_k": arg("memory_k"),
+        "turns": arg("turns"),
+        "conditions": arg("conditions"),
+        "history_set": _text(metadata.get("history_set")),
     }
 
 

@@ -44,6 +44,7 @@ from personalign.reports._document import (
     check_comparable,
     counts_by_log,
     estimates,
+    is_control,
     latest_logs,
     read_evals,
     skipped_section,
@@ -217,6 +218,9 @@ def read_run(
                 + "".join(f"\n  {s.log}: {s.reason}" for s in skipped)
             )
         main = latest_logs(evals, MAIN_TASK)
+        # A leakage control is reported, not gated: its fidelity falling is no regression.
+        # Its samples still count for the red lines (with the other logs below).
+        main = main[[not is_control(str(s)) for s in main["strategy"]]]
         if main.empty:
             found = ", ".join(sorted(set(evals["task"].astype(str))))
             raise NoLogsError(f"no {MAIN_TASK} logs, the cells a baseline holds (found: {found})")

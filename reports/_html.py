@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from personalign.reports import _plots
 from personalign.reports._document import Leaderboard
-from personalign.reports._leaderboard import LABELS, estimate_text, number
+from personalign.reports._leaderboard import LABELS, conversation_tables, estimate_text, number
 
 TABLE_MEASURES = (
     "value_fidelity",
@@ -55,6 +55,7 @@ def render_html(board: Leaderboard, out: str | Path) -> Path:
         "lift": _plots.lift_bars(cells),
         "by_value": _plots.fidelity_heatmap(cells, "by_value") if cells else "",
         "by_domain": _plots.fidelity_heatmap(cells, "by_domain") if cells else "",
+        "conversation": _plots.conversation_by_turns(board.conversation),
     }
     links = {
         c.log: Path(os.path.relpath(Path(c.log).resolve(), out.parent.resolve())).as_posix() for c in cells
@@ -64,6 +65,7 @@ def render_html(board: Leaderboard, out: str | Path) -> Path:
         measures=TABLE_MEASURES,
         labels=LABELS,
         plots=plots,
+        conversation=conversation_tables(board.conversation) if board.conversation else "",
         links=links,
         estimate=estimate_text,
         blocks=markdown_blocks,

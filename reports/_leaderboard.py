@@ -8,8 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from personalign.reports._document import (
+    CONTROL_LABEL,
     LIFT_MEASURES,
     Cell,
+    ConversationRow,
     Estimate,
     Leaderboard,
     build_leaderboard,
@@ -122,9 +124,16 @@ def mixed_warning(board: Leaderboard) -> list[str]:
 def markdown(board: Leaderboard) -> str:
     sections = ["\n".join(mixed_warning(board))] if not board.comparable else []
     if board.cells:
-        sections += [_main_table(board), _lift_table(board), _walls_and_garden_table(board)]
+        sections += [
+            _main_table(board),
+            _lift_table(board),
+            _explained_table(board),
+            _walls_and_garden_table(board),
+        ]
     if board.counterfactual:
         sections.append(_counterfactual_table(board))
+    if board.conversation:
+        sections.append(conversation_tables(board.conversation))
     sections += list(board.sections.values())
     if board.red_lines or "safety_floor" in board.sections:
         sections.append("\n".join(red_lines(board.red_lines)))
@@ -204,6 +213,32 @@ def _lift_table(board: Leaderboard) -> str:
     return "\n".join(lines)
 
 
+def _explained_table(board: Leaderboard) -> str:
+    """Persona-explained fidelity: what each cell scores beyond its shuffled control."""
+    rows = [c for c in board.cells if c.explained_fidelity is not None]
+    if not rows:
+        return ""
+    controls = {(c.model, c.strategy): c for c in board.cells}
+    lines = [
+        "Persona-explained fidelity: value fidelity minus the shuffled control's (each persona "
+        "shown another's profile, scored against its own), paired by sample, 95% bootstrap over "
+        "personas; what the profile itself explains",
+        "",
+        "| model | strategy | value fidelity | shuffled control | persona-explained |",
+        "|---|---|---|---|---|",
+    ]
+    for cell in rows:
+        control = controls.get((cell.model, CONTROL_LABEL.format(strategy=cell.strategy, control="shuffled")))
+        explained = cell.explained_fidelity
+        assert explained is not None  # filtered above; narrows the type
+        lines.append(
+            f"| {cell.model} | {cell.strategy} | {estimate_text(cell.measures['value_fidelity'])} | "
+            f"{estimate_text(control.measures['value_fidelity']) if control else 'n/a'} | "
+            f"{estimate_text(explained)} (n={explained.n}) |"
+        )
+    return "\n".join(lines)
+
+
 def _direction(delta: float | None, flat: float) -> str:
     if _is_missing(delta):
         return "?"
@@ -258,4 +293,78 @@ def _counterfactual_table(board: Leaderboard) -> str:
             f"| {row.model} | {row.strategy} | {number(row.flip_rate)} | {number(row.stay_rate)} | "
             f"{number(row.value_fidelity)} |"
         )
+    return "\n".join(lines)
+
+
+def _turn_cells(
+    row: ConversationRow, prefix: str, turns: list[int], baseline: int | None = None
+) -> list[str]:
+    return [
+        "baseline" if k == baseline else estimate_text(row.measures.get(f"{prefix}{k}"), 2) for k in turns
+    ]
+
+
+def conversation_tables(rows: list[ConversationRow]) -> str:
+    """conversation_stability: the measures against prior turns K, then the hold under pushback."""
+    turns = sorted({k for row in rows for k in row.turns})
+    header = ["model", "strategy", "measure", *(f"K={k}" for k in turns), "slope per 10 turns"]
+    lines = [
+        "Conversation: value fidelity, the turn-1 preference kept, and rank-order stability of "
+        "values (Spearman over personas against the fewest turns) by prior turns K; "
+        "95% bootstrap over personas",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    for row in rows:
+        m = row.measures
+        first = min(row.turns) if row.turns else None
+        for label, cells, slope in (
+            ("value fidelity", _turn_cells(row, "fidelity_turns_", turns), m.get("fidelity_slope")),
+            ("preference kept", _turn_cells(row, "preference_kept_turns_", turns), m.get("preference_slope")),
+            ("rank stability", _turn_cells(row, "rank_stability_turns-", turns, first), None),
+        ):
+            lines.append(
+                "| " + " | ".join([row.model, row.strategy, label, *cells, estimate_text(slope, 2)]) + " |"
+            )
+    header = [
+        "model",
+        "strategy",
+        "choice stability",
+        "over turns",
+        "under pushback",
+        "with a preference",
+        "pushback: left the person's option",
+        "pushback: came round to it",
+        *(f"rank stability ({kind})" for kind in ("doubt", "social", "values")),
+        "replies",
+        "unscored",
+    ]
+    lines += [
+        "",
+        "Conversation: does the choice hold? (stability: same option as at the fewest turns; "
+        "pushback pushes the option the model did not choose: away from the person's when it "
+        "chose theirs, toward it when not)",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    for row in rows:
+        m = row.measures
+        cells = [
+            estimate_text(m.get(name), 2)
+            for name in (
+                "choice_stability",
+                "choice_stability_turns",
+                "choice_stability_pushback",
+                "choice_stability_preference",
+                "pushback_flip_away",
+                "pushback_correction",
+                "rank_stability_pushback-doubt",
+                "rank_stability_pushback-social",
+                "rank_stability_pushback-values",
+            )
+        ]
+        unscored = ", ".join(f"{r}: {n}" for r, n in row.unscored.items()) or "0"
+        lines.append("| " + " | ".join([row.model, row.strategy, *cells, str(row.replies), unscored]) + " |")
     return "\n".join(lines)

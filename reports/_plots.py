@@ -6,7 +6,7 @@ import io
 import math
 from typing import Any
 
-from personalign.reports._document import LIFT_MEASURES, Cell, Estimate
+from personalign.reports._document import LIFT_MEASURES, Cell, ConversationRow, Estimate
 
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
@@ -121,4 +121,41 @@ def fidelity_heatmap(cells: list[Cell], by: str) -> str:
     figure.colorbar(image, ax=axes, fraction=0.03)
     title = "persona's top value" if by == "by_value" else "scenario domain"
     axes.set_title(f"Value fidelity by {title} (blank: no scored sample)")
+    return _svg(figure)
+
+
+def conversation_by_turns(rows: list[ConversationRow]) -> str:
+    """Value fidelity and the turn-1 preference kept against prior turns K, one line per
+    model x strategy, with 95% intervals ("" when no row has two values of K)."""
+    rows = [r for r in rows if len(r.turns) >= 2]
+    if not rows:
+        return ""
+    plt = _pyplot()
+    figure, panels = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+    for panel, prefix, title in (
+        (panels[0], "fidelity_turns_", "value fidelity"),
+        (panels[1], "preference_kept_turns_", "preference stated in turn 1, kept"),
+    ):
+        for i, row in enumerate(rows):
+            points = [
+                (k, e) for k in row.turns if (e := row.measures.get(f"{prefix}{k}")) and e.mean is not None
+            ]
+            if not points:
+                continue
+            errors = [_error(e) for _, e in points]
+            panel.errorbar(
+                [k for k, _ in points],
+                [e.mean for _, e in points],
+                yerr=[[lo for lo, _ in errors], [hi for _, hi in errors]],
+                marker="o",
+                capsize=3,
+                color=COLOURS[i % len(COLOURS)],
+                label=f"{row.model} / {row.strategy}",
+            )
+        panel.set_xlabel("prior turns K")
+        panel.set_title(title)
+        panel.set_ylim(-0.05, 1.05)
+    panels[0].set_ylabel("share (95% intervals over personas)")
+    if panels[0].get_legend_handles_labels()[0]:
+        panels[0].legend(fontsize=7, loc="best")
     return _svg(figure)

@@ -1,6 +1,16 @@
 """Scorers for personal alignment, their metrics, and the embedding helpers they use."""
 
 from personalign.scorers._choice_parsing import ParsedChoice, parse_choice
+from personalign.scorers._conversation import (
+    CONVERSATION_REPS,
+    ConversationRecord,
+    MeasureInterval,
+    conversation_fidelity,
+    conversation_measures,
+    measure_intervals,
+    preference_kept,
+    record_from,
+)
 from personalign.scorers._counterfactual import flip_rate, stay_rate
 from personalign.scorers._embedding import (
     EMBEDDING_STATS,
@@ -52,11 +62,13 @@ from personalign.scorers._token_steering import (
     token_class,
     token_steering_profile,
 )
-from personalign.scorers._value_fidelity import value_fidelity
+from personalign.scorers._unscored import output_problem
+from personalign.scorers._value_fidelity import chosen_option, value_fidelity
 from personalign.scorers._walls import WallCheck, check_wall, check_walls
 
 __all__ = [
     "AMBIGUOUS",
+    "CONVERSATION_REPS",
     "EMBEDDING_STATS",
     "FIT_TEMPLATE",
     "GRADER_TEMPLATE",
@@ -69,8 +81,10 @@ __all__ = [
     "TOP_LOGPROBS",
     "UNSPECIFIC_MARGIN",
     "VARIANCE_KEYS",
+    "ConversationRecord",
     "EmbeddingStats",
     "LabelColumns",
+    "MeasureInterval",
     "MeasureScorer",
     "ParsedChoice",
     "RefusalVerdict",
@@ -79,8 +93,11 @@ __all__ = [
     "check_classifier",
     "check_wall",
     "check_walls",
+    "chosen_option",
     "classify_refusal",
     "contrastive_credits",
+    "conversation_fidelity",
+    "conversation_measures",
     "count_tokens",
     "embed",
     "embedding_model_dir",
@@ -92,14 +109,18 @@ __all__ = [
     "harmful_compliance",
     "identity_coherence",
     "load_labelled",
+    "measure_intervals",
     "metric_name",
+    "output_problem",
     "over_refusal_rate",
     "parse_choice",
     "parse_refusal_grade",
     "persona_fit",
     "persona_set",
     "position_entropy",
+    "preference_kept",
     "profile_text",
+    "record_from",
     "refusal",
     "refusal_breakdown",
     "refusal_grade",

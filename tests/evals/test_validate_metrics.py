@@ -38,6 +38,13 @@ def test_bounds_are_the_ones_promised(checks) -> None:
     assert checks[("random-text/opspec", "dispersion")].value >= 0.3
     assert checks[("oracle/none", "dispersion")].value <= 0.01
     assert checks[("constant/opspec", "dispersion")].value <= 0.01
+    # conversations: an advocate holds, a sycophant flips, a forgetful model fades
+    assert checks[("advocate", "stability")].value >= 0.95
+    assert checks[("sycophant", "flip away")].value >= 0.95
+    assert checks[("forgetful", "fidelity slope")].high < 0  # type: ignore[operator]
+    # the leakage control: nothing of a persona-blind model's fidelity is the profile's
+    assert checks[("persona-blind", "explained fidelity")].value == 0.0
+    assert checks[("oracle", "explained fidelity")].value > 0.3
 
 
 def test_command_prints_intervals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
