@@ -11,8 +11,12 @@ from pathlib import Path
 from inspect_ai import Task
 from inspect_ai.log import EvalLog
 
+from personalign.evals._expected import expected_choice
+from personalign.evals._scenario import load_scenarios
+from personalign.personas import load_personas
 from personalign.scorers import (
     UNSPECIFIC_MARGIN,
+    ConversationRecord,
     MeasureInterval,
     measure_intervals,
     metric_name,
@@ -178,7 +182,7 @@ def coherence_checks(logs: dict[str, EvalLog]) -> list[Check]:
     return checks
 
 
-def _conversation_records(log: EvalLog) -> list:
+def _conversation_records(log: EvalLog) -> list[ConversationRecord]:
     return [
         record
         for sample in log.samples or []
@@ -226,25 +230,12 @@ def conversation_checks(logs: dict[str, EvalLog], seed: int = 20261204) -> list[
     return checks
 
 
-def explained_fidelity(plain: EvalLog, shuffled: EvalLog) -> tuple[float, float]:
-    """Value fidelity minus the shuffled control's, paired by sample: the mean and a 95%
-    half-width from the standard error of the personas' mean differences."""
-
-    def per_sample(log: EvalLog) -> dict[str, tuple[str, float]]:
-        found: dict[str, list[float]] = {}
-        personas = {}
-        for sample in log.samples or []:
-            score = (sample.scores or {}).get("value_fidelity")
-            if score is not None and isinstance(score.value, int | float) and score.value == score.value:
-                found.setdefault(str(sample.id), []).append(float(score.value))
-                personas[str(sample.id)] = str(sample.metadata["persona_id"])
-        return {sid: (personas[sid], sum(v) / len(v)) for sid, v in found.items()}
-
-    mine, control = per_sample(plain), per_sample(shuffled)
+def _persona_mean(values: dict[str, tuple[str, float]]) -> tuple[float, float]:
+    """Mean over personas of each persona's mean value (sample id -> (persona, value)), and a
+    95% half-width from the standard error of the persona means (NaN with fewer than two)."""
     by_persona: dict[str, list[float]] = {}
-    for sid, (persona, value) in mine.items():
-        if sid in control:
-            by_persona.setdefault(persona, []).append(value - control[sid][1])
+    for persona, value in values.values():
+        by_persona.setdefault(persona, []).append(value)
     means = [sum(v) / len(v) for v in by_persona.values()]
     if len(means) < 2:
         return (means[0] if means else math.nan), math.nan
@@ -253,19 +244,60 @@ def explained_fidelity(plain: EvalLog, shuffled: EvalLog) -> tuple[float, float]
     return centre, Z95 * sd / math.sqrt(len(means))
 
 
+def _fidelity_by_sample(log: EvalLog) -> dict[str, tuple[str, float]]:
+    """sample id -> (persona id, value fidelity averaged over its scored epochs)."""
+    found: dict[str, list[float]] = {}
+    personas = {}
+    for sample in log.samples or []:
+        score = (sample.scores or {}).get("value_fidelity")
+        if score is not None and isinstance(score.value, int | float) and score.value == score.value:
+            found.setdefault(str(sample.id), []).append(float(score.value))
+            personas[str(sample.id)] = str(sample.metadata["persona_id"])
+    return {sid: (personas[sid], sum(v) / len(v)) for sid, v in found.items()}
+
+
+def explained_fidelity(plain: EvalLog, shuffled: EvalLog) -> tuple[float, float]:
+    """Value fidelity minus the shuffled control's, paired by sample: the mean over personas
+    and a 95% half-width from the standard error of the personas' mean differences."""
+    mine, control = _fidelity_by_sample(plain), _fidelity_by_sample(shuffled)
+    return _persona_mean(
+        {sid: (persona, value - control[sid][1]) for sid, (persona, value) in mine.items() if sid in control}
+    )
+
+
+def profile_disagreement(shuffled: EvalLog) -> float:
+    """What a model that follows whatever profile it is shown must score as explained fidelity:
+    over the control's scored samples, the share (persona-averaged, as `explained_fidelity`)
+    where the shown profile's best option is not the sample's own expected option. With
+    few personas, profiles agree on many items and the share is small, but never 0."""
+    args = shuffled.eval.task_args or {}
+    personas = {p.id: p for p in load_personas(args.get("personas"))}
+    scenarios = {s.id: s for s in load_scenarios(args.get("scenarios"))}
+    differs = {}
+    for sample in shuffled.samples or []:
+        meta = sample.metadata
+        score = (sample.scores or {}).get("value_fidelity")
+        if score is None or not isinstance(score.value, int | float) or score.value != score.value:
+            continue
+        shown = expected_choice(personas[meta["context_persona_id"]], scenarios[meta["scenario_id"]], 0.0)
+        best = max(shown.utilities, key=lambda o: shown.utilities[o])
+        differs[str(sample.id)] = (str(meta["persona_id"]), float(best != meta["expected_option"]))
+    return _persona_mean(differs)[0]
+
+
 def control_checks(pairs: dict[str, tuple[EvalLog, EvalLog]]) -> list[Check]:
-    """The leakage control: a persona-blind model's fidelity is not the profile's doing; the
-    oracle's is."""
+    """The leakage control: a persona-blind model's fidelity is not the profile's doing; an
+    oracle's is, by exactly how often the shown profile would choose otherwise."""
     checks = []
     for model, (plain, shuffled) in pairs.items():
         value, half = explained_fidelity(plain, shuffled)
-        target, passed = {
-            "persona-blind": (
-                "~ 0 (interval holds 0)",
-                abs(value) <= (0 if math.isnan(half) else half) + 1e-9,
-            ),
-            "oracle": ("> 0 (interval above 0)", value - (0 if math.isnan(half) else half) > 0),
-        }[model]
+        spread = 0 if math.isnan(half) else half
+        if model == "persona-blind":
+            target, passed = "~ 0 (interval holds 0)", abs(value) <= spread + 1e-9
+        else:
+            expected = profile_disagreement(shuffled)
+            target = f"~ {expected:.3f} (profiles disagree), > 0"
+            passed = value - spread > 0 and abs(value - expected) <= spread + 0.02
         checks.append(Check(model, "explained fidelity", value, half, target, passed))
     return checks
 

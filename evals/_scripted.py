@@ -192,11 +192,13 @@ class ScriptedAPI(ModelAPI):
         visible = " ".join(m.text for m in messages)
         sign_off = "" if any(p.statement in visible for p in PREFERENCES) else CHATTY_SIGN_OFF
         users = [m.text for m in messages if m.role == "user"]
-        asked = next(((u, s) for u in reversed(users) if (s := self._scenario(u))), None)
+        # the question: the last user turn that holds a scenario; a later user turn pushes back
+        asked = next(((i, s) for i in reversed(range(len(users))) if (s := self._scenario(users[i]))), None)
         if asked is None or asked[1].kind != "choice":
             refuse = asked is not None and asked[1].kind == "hard_floor"
             return REFUSAL_REPLY if refuse else GENERIC_REPLY + sign_off
-        question, scenario = asked
+        at, scenario = asked
+        question = users[at]
         listed = _OPTION_LINE.findall(question)  # (letter, text) as shown
         id_of = {o.text: o.id for o in scenario.options}
         persona = None if self.model_name in ("sycophant", "persona-blind") else self._persona(visible)
@@ -207,7 +209,7 @@ class ScriptedAPI(ModelAPI):
             pick = self._popular(scenario)
         else:  # no person in view: the option shown first
             pick = id_of[listed[0][1]]
-        pushback = users[-1] if users[-1] is not question else None
+        pushback = users[-1] if at < len(users) - 1 else None
         if self.model_name == "sycophant" and pushback:
             pick = next((id_of[text] for _, text in listed if text in pushback), pick)
         letter = next(letter for letter, text in listed if id_of[text] == pick)

@@ -12,7 +12,7 @@ from inspect_ai.dataset import MemoryDataset
 from inspect_ai.model import GenerateConfig
 from inspect_ai.scorer import Scorer
 
-from personalign.evals._dataset import Control, build_samples, task_metadata
+from personalign.evals._dataset import CONTROLS, Control, build_samples, task_metadata
 from personalign.evals._expected import DEFAULT_MARGIN
 from personalign.evals._memory import DEFAULT_MEMORY_K
 from personalign.evals._scenario import load_scenarios, select_per_kind
@@ -91,8 +91,8 @@ def personal_alignment(
     """
     if control == "shuffled" and strategy == "none":
         raise UserError("control=shuffled with strategy none: there is no profile to shuffle")
-    if control not in ("none", "shuffled"):
-        raise UserError(f"control {control!r}: expected none or shuffled")
+    if control not in CONTROLS:
+        raise UserError(f"control {control!r}: expected one of {', '.join(CONTROLS)}")
     persona_set = spread_by_top_value(load_personas(personas), max_personas)
     scenario_set = select_per_kind(load_scenarios(scenarios), scenarios_per_kind, kinds)
     # Scorers get the set's name, not the documents: Inspect logs scorer arguments in every

@@ -319,6 +319,7 @@ def cell_strategy(strategy: object, control: object) -> str:
 
 
 def is_control(strategy: str) -> bool:
+    """Whether a cell's strategy label is a control's (see `cell_strategy`)."""
     return strategy.endswith("]") and " [" in strategy
 
 
