@@ -100,3 +100,19 @@ def parent_folder_made(path: str | Path, option: str) -> Path:
     except OSError as err:
         raise UserError(f"{option} {path}: its folder cannot be made ({err.strerror or err})") from None
     return target
+
+
+def check_kinds(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Comma-separated scenario kinds, each one the bank knows."""
+    if value is None:
+        return None
+    from typing import get_args
+
+    from personalign.evals._scenario import ScenarioKind
+
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    known = get_args(ScenarioKind)
+    wrong = [n for n in names if n not in known]
+    if wrong or not names:
+        raise click.BadParameter(f"{value!r}: expected some of {', '.join(known)}", ctx=ctx, param=param)
+    return ",".join(names)

@@ -37,18 +37,28 @@ REPORT_NAME = "personalign-report.html"
 @click.option(
     "--strict", is_flag=True, help="Exit 2 when any log is left out (unreadable, errored or unfinished)."
 )
+@click.option("--reveal", is_flag=True, help="Name the person in a one-person ranking (hidden by default).")
 def leaderboard(
-    log_dir: str | None, fmt: str, out: str | None, allow_mixed: bool, seed: int, schema: bool, strict: bool
+    log_dir: str | None,
+    fmt: str,
+    out: str | None,
+    allow_mixed: bool,
+    seed: int,
+    schema: bool,
+    strict: bool,
+    reveal: bool,
 ) -> None:
     """Model x strategy x every measure, with 95% intervals over personas, from the Inspect
-    logs in LOG_DIR. Logs that are unreadable, errored or still being written are left out and
-    listed. Exits 2 when LOG_DIR holds no finished logs or runs that are not comparable."""
+    logs in LOG_DIR. A run of one person (personalign run --personas me.yaml) is ranked for
+    them on their own answers, with intervals over scenarios. Logs that are unreadable,
+    errored or still being written are left out and listed. Exits 2 when LOG_DIR holds no
+    finished logs or runs that are not comparable."""
     if schema:
         click.echo(json.dumps(Leaderboard.model_json_schema(), indent=2))
         return
     if log_dir is None:
         raise click.UsageError("LOG_DIR is required (or pass --schema)")
-    board = build_leaderboard(log_dir, allow_mixed=allow_mixed, seed=seed, strict=strict)
+    board = build_leaderboard(log_dir, allow_mixed=allow_mixed, seed=seed, strict=strict, reveal=reveal)
     if fmt == "html":
         path = render_html(board, out or Path(log_dir) / REPORT_NAME)
         click.echo(f"report: {path}")

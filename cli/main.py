@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from personalign.cli.baseline import baseline
+from personalign.cli.elicit import elicit, elicit_check
 from personalign.cli.gate import gate
 from personalign.cli.leaderboard import leaderboard
 from personalign.cli.personas import personas
@@ -132,6 +133,8 @@ for command in (
     reference_product,
     personas,
     scenarios,
+    elicit,
+    elicit_check,
 ):
     cli.add_command(command)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from personalign.cli._options import check_models, check_strategies, check_writable_dir
+from personalign.cli._options import check_kinds, check_models, check_strategies, check_writable_dir
 from personalign.personas import UserError
 from personalign.reports import build_leaderboard, markdown, render_html
 
@@ -39,6 +39,20 @@ from personalign.reports import build_leaderboard, markdown, render_html
     default=5,
     show_default=True,
     help="Replies per sample (variance needs 2+).",
+)
+@click.option(
+    "--personas",
+    "persona_source",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Persona file or directory (default: the bundled set); one person's file (personalign "
+    "elicit) gives a ranking for them.",
+)
+@click.option(
+    "--kinds",
+    default=None,
+    callback=check_kinds,
+    help="Comma-separated scenario kinds (choice, open, hard_floor, benign_lookalike); default all.",
 )
 @click.option(
     "--max-personas",
@@ -150,10 +164,13 @@ from personalign.reports import build_leaderboard, markdown, render_html
     "reply says beyond a reply written for nobody (one extra call per prompt).",
 )
 @click.option("--allow-mixed", is_flag=True, help="Show earlier, differing runs in LOG_DIR in one table.")
+@click.option("--reveal", is_flag=True, help="Name the person in a one-person ranking (hidden by default).")
 def run(
     models: str,
     strategies: str,
     epochs: int,
+    persona_source: Path | None,
+    kinds: str | None,
     max_personas: int | None,
     scenarios_per_kind: int | None,
     counterfactual_pairs: int,
@@ -176,6 +193,7 @@ def run(
     redact_input: bool,
     blind_reference: bool,
     allow_mixed: bool,
+    reveal: bool,
 ) -> None:
     """Run personal_alignment for every model x strategy, then print the leaderboard.
 
@@ -200,6 +218,8 @@ def run(
         personal_alignment(
             strategy=strategy,
             epochs=epochs,
+            personas=str(persona_source) if persona_source else None,
+            kinds=kinds,
             max_personas=max_personas,
             scenarios_per_kind=scenarios_per_kind,
             max_tokens=max_tokens,
@@ -215,6 +235,7 @@ def run(
             conversation_stability(
                 strategy=strategy,
                 turns=conversation_turns,
+                personas=str(persona_source) if persona_source else None,
                 max_personas=max_personas,
                 scenarios_per_kind=scenarios_per_kind,
             )
@@ -258,7 +279,7 @@ def run(
             f"{EMBEDDING_STATS.requested - EMBEDDING_STATS.encoded} served from the cache"
         )
     # Runs that differ exit 2 through the root, with every log kept.
-    board = build_leaderboard(log_dir, allow_mixed=allow_mixed)
+    board = build_leaderboard(log_dir, allow_mixed=allow_mixed, reveal=reveal)
     click.echo(markdown(board))
     if report:
         click.echo(f"report: {render_html(board, report)}")

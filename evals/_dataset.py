@@ -61,6 +61,14 @@ def shuffled_partners(personas: Sequence[Persona], seed: int) -> dict[str, Perso
     return {p.id: order[(i + 1) % len(order)] for i, p in enumerate(order)}
 
 
+def _person_metadata(persona: Persona) -> dict[str, object]:
+    """A real person's own consistency (the ceiling for fidelity to them), where elicited."""
+    elicited = persona.elicitation
+    if elicited is None or elicited.consistency is None:
+        return {}
+    return {"persona_consistency": elicited.consistency, "persona_repeats": elicited.repeats}
+
+
 def _memory_metadata(context: RenderedContext) -> dict[str, object]:
     if not context.memories:
         return {}
@@ -129,6 +137,7 @@ def build_samples(
                         "blind_prompt": scenario.prompt.strip(),
                         **(controlled if control != "none" else {}),
                         **_memory_metadata(context),
+                        **_person_metadata(persona),
                         **choice,
                         **rubric,
                     },

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -112,12 +112,16 @@ def load_scenarios(source: Path | str | Sequence[Path | str] | None = None) -> l
 
 
 def select_per_kind(
-    scenarios: list[Scenario], per_kind: int | None, kinds: str | None = None
+    scenarios: list[Scenario], per_kind: int | None, kinds: str | None = None, first: Collection[str] = ()
 ) -> list[Scenario]:
-    """The first `per_kind` scenarios of each kind (all when None), in bank order.
+    """The first `per_kind` scenarios of each kind (all when None), in bank order, except that
+    the scenarios named in `first` come before the rest of their kind (the items real people
+    answered themselves, so a quick subset keeps their gold set).
 
     `kinds` (comma-separated) keeps only those kinds.
     """
+    if first and per_kind is not None:
+        scenarios = [s for s in scenarios if s.id in first] + [s for s in scenarios if s.id not in first]
     if kinds is not None:
         wanted = set(kinds.split(","))
         unknown = wanted - set(get_args(ScenarioKind))

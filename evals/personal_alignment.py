@@ -67,7 +67,8 @@ def personal_alignment(
         personas: persona file or directory (default: the bundled authored set).
         max_personas: keep at most N personas, spread across top values (a quick subset).
         scenarios: scenario file or directory (default: the bundled bank).
-        scenarios_per_kind: keep only the first N scenarios of each kind (a quick subset).
+        scenarios_per_kind: keep only the first N scenarios of each kind (a quick subset; the
+            choice items a real person answered themselves, their `stated_choices`, come first).
         kinds: comma-separated scenario kinds to keep (choice, open, hard_floor, benign_lookalike).
         measures: comma-separated scorers to run (default all: value_fidelity,
             identity_coherence, response_variance, refusal, rubric_grade, persona_fit). Open
@@ -94,7 +95,8 @@ def personal_alignment(
     if control not in CONTROLS:
         raise UserError(f"control {control!r}: expected one of {', '.join(CONTROLS)}")
     persona_set = spread_by_top_value(load_personas(personas), max_personas)
-    scenario_set = select_per_kind(load_scenarios(scenarios), scenarios_per_kind, kinds)
+    stated = {scenario for persona in persona_set for scenario in persona.stated_choices}
+    scenario_set = select_per_kind(load_scenarios(scenarios), scenarios_per_kind, kinds, first=stated)
     # Scorers get the set's name, not the documents: Inspect logs scorer arguments in every
     # sample, and a sample's log must hold no persona but its own.
     named_set = register_persona_set(persona_set)

@@ -3,7 +3,7 @@
 from personalign.personas._errors import MAX_INPUT_BYTES, DataFileError, UserError, read_text, require_content
 from personalign.personas._generate import coverage_report, generate_personas, synthetic_persona
 from personalign.personas._import import IMPORT_FORMATS, ImportFormat, import_profiles
-from personalign.personas._import_common import ImportReport, ImportResult
+from personalign.personas._import_common import ImportReport, ImportResult, slug
 from personalign.personas._infer import InferredValues, infer_values
 from personalign.personas._infer_check import (
     InferenceOutcome,
@@ -19,6 +19,7 @@ from personalign.personas._load import (
     persona_yaml,
     read_data_file,
     round_robin,
+    save_persona,
     spread_by_top_value,
     validate_record,
     write_persona,
@@ -29,6 +30,8 @@ from personalign.personas._schema import (
     SCHWARTZ_VALUES,
     Communication,
     Demographics,
+    Elicitation,
+    ElicitedAnswer,
     ForbiddenPhrases,
     LifeContext,
     MaxBulletPoints,
@@ -46,6 +49,7 @@ from personalign.personas._schema import (
     Wall,
     WallRule,
 )
+from personalign.personas._wall_text import walls_from_text
 
 __all__ = [
     "BUNDLED_DIR",
@@ -57,6 +61,8 @@ __all__ = [
     "Communication",
     "DataFileError",
     "Demographics",
+    "Elicitation",
+    "ElicitedAnswer",
     "ForbiddenPhrases",
     "ImportFormat",
     "ImportReport",
@@ -95,8 +101,11 @@ __all__ = [
     "redact",
     "require_content",
     "round_robin",
+    "save_persona",
+    "slug",
     "spread_by_top_value",
     "synthetic_persona",
     "validate_record",
+    "walls_from_text",
     "write_persona",
 ]

@@ -93,9 +93,10 @@ def find_name(text: str, cues: str) -> str | None:
     return None
 
 
-def slug(text: str) -> str:
-    """An id-safe slug, accents folded ("María José" -> "maria-jose", "Hallström" -> "hallstrom")."""
-    return re.sub(r"[^a-z0-9]+", "-", fold_accents(text).lower()).strip("-") or "imported"
+def slug(text: str, fallback: str = "imported") -> str:
+    """An id-safe slug, accents folded ("María José" -> "maria-jose", "Hallström" -> "hallstrom");
+    `fallback` when nothing id-safe is left."""
+    return re.sub(r"[^a-z0-9]+", "-", fold_accents(text).lower()).strip("-") or fallback
 
 
 def assemble(

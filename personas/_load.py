@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -67,6 +68,19 @@ def write_persona(persona: Persona, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{persona.id}.yaml"
     path.write_text(persona_yaml(persona), encoding="utf-8")
+    return path
+
+
+def save_persona(persona: Persona, path: Path) -> Path:
+    """Write `persona` to `path` atomically: a kill at any moment leaves either the previous
+    file or the new one, never a torn one (a temporary file beside it, then a rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    with partial.open("w", encoding="utf-8") as handle:
+        handle.write(persona_yaml(persona))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
     return path
 
 

@@ -58,6 +58,11 @@ class ValueProfile(_Strict):
     confidence: float | None = Field(
         default=None, ge=0.0, le=1.0, description="Confidence of inferred weights, 0-1."
     )
+    uncertainty: dict[SchwartzValue, Annotated[float, Field(ge=0.0)]] | None = Field(
+        default=None,
+        description="Standard deviation of each weight, where the weights were fitted to the "
+        "person's own choices (`personalign elicit`).",
+    )
 
     @model_validator(mode="after")
     def _inferred_has_confidence(self) -> ValueProfile:
@@ -213,6 +218,35 @@ class Provenance(_Strict):
     notes: list[str] = Field(default_factory=list, description="What an importer kept, inferred and dropped.")
 
 
+class ElicitedAnswer(_Strict):
+    """One question of an elicitation session and the person's answer."""
+
+    scenario: str = Field(min_length=1, description="Scenario id.")
+    option: str | None = Field(description="Option id chosen; null when the person skipped it.")
+    shown: list[str] = Field(min_length=2, description="Option ids in the order they were shown.")
+    repeat: bool = Field(default=False, description="Asked again, options reordered, to measure consistency.")
+
+
+class Elicitation(_Strict):
+    """How a real person's own gold set was elicited (`personalign elicit`): every answer, in
+    order, so the session can be resumed and its figures recomputed."""
+
+    scenario_set: str = Field(description="Hash of the choice scenarios the session drew from.")
+    seed: int
+    items: int = Field(gt=0, description="New questions the session aims for (repeats come on top).")
+    selection: Literal["adaptive", "random"] = "adaptive"
+    answers: list[ElicitedAnswer] = Field(default_factory=list)
+    consistency: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Test-retest consistency: share of repeated questions answered the same "
+        "(the ceiling for value fidelity); null before any repeat.",
+    )
+    repeats: int = Field(default=0, ge=0, description="Repeated questions behind `consistency`.")
+    finished: bool = Field(default=False, description="False while the session can still go on.")
+
+
 class Persona(_Strict):
     """One person the suite evaluates for."""
 
@@ -233,6 +267,9 @@ class Persona(_Strict):
     stated_choices: dict[str, str] = Field(
         default_factory=dict,
         description="Scenario id -> option id the real person chose; overrides computation.",
+    )
+    elicitation: Elicitation | None = Field(
+        default=None, description="The session that produced `stated_choices`, when elicited."
     )
     provenance: Provenance
 

@@ -44,13 +44,14 @@ BY_DESIGN = (AMBIGUOUS, "needs_epochs", "no_grader")
 
 
 class Estimate(BaseModel):
-    """A mean over samples with its 95% bootstrap interval, resampling whole personas."""
+    """A mean over samples with its 95% bootstrap interval, resampling whole personas (whole
+    scenarios when a run has one person)."""
 
     mean: float | None = Field(description="Mean over scored samples (each sample's epochs reduced).")
-    low: float | None = Field(description="Lower end of the interval; null with fewer than 2 personas.")
-    high: float | None = Field(description="Upper end of the interval; null with fewer than 2 personas.")
+    low: float | None = Field(description="Lower end of the interval; null with fewer than 2 clusters.")
+    high: float | None = Field(description="Upper end of the interval; null with fewer than 2 clusters.")
     n: int = Field(description="Scored samples behind the mean.")
-    clusters: int = Field(description="Personas behind the mean (the bootstrap's unit).")
+    clusters: int = Field(description="Personas (or scenarios, for one person) behind the mean.")
 
 
 class Cell(BaseModel):
@@ -110,6 +111,32 @@ class ConversationRow(BaseModel):
     log: str
 
 
+class PersonalRow(BaseModel):
+    """One model x strategy for one person, ranked on the items the person answered."""
+
+    model: str
+    strategy: str
+    rank: int = Field(description="1 = best on the ranking measure (ties share the lower rank).")
+    stated: Estimate = Field(description="Value fidelity on items the person answered themselves.")
+    fitted: Estimate = Field(description="Value fidelity on items expected from the fitted weights.")
+    share_of_ceiling: Estimate | None = Field(
+        description="Fidelity on answered items over the person's own consistency; null without one."
+    )
+    difference_from_best: Estimate = Field(
+        description="This cell minus the best cell on the ranking items, paired by scenario."
+    )
+    p_best: float = Field(description="Share of scenario resamples in which this cell ranks first.")
+
+
+class PersonalSection(BaseModel):
+    """The personal leaderboard: present when the run's choice items have one persona."""
+
+    person: str = Field(description="The persona id, or 'the person' unless revealed.")
+    consistency: float | None = Field(description="The person's own test-retest consistency (the ceiling).")
+    ranked_on: str = Field(description="'stated' (the person's answers) or 'all' (no stated items).")
+    rows: list[PersonalRow]
+
+
 class SkippedLog(BaseModel):
     """A file in the log directory that was left out, and why."""
 
@@ -142,6 +169,14 @@ class Leaderboard(BaseModel):
     )
     sections: dict[str, str] = Field(
         description="Further tables as Markdown (safety floor with intervals, token steering)."
+    )
+    cluster: Literal["persona", "scenario"] = Field(
+        default="persona",
+        description="The bootstrap's unit: personas, or scenarios when the run has one person.",
+    )
+    personal: PersonalSection | None = Field(
+        default=None,
+        description="For a run of one person: model x strategy ranked on their own answers.",
     )
 
 
@@ -183,12 +218,18 @@ def estimates(
     return {m: _estimate(i, int(n)) for m, i, n in zip(names, intervals, scored, strict=True)}
 
 
+def clusters(frame: pd.DataFrame) -> np.ndarray:
+    """The bootstrap's unit for each sample: its `cluster` column where the leaderboard set one
+    (the scenario, when a run has one person), else its persona."""
+    return frame["cluster" if "cluster" in frame else "persona_id"].to_numpy()
+
+
 def persona_estimates(
     frame: pd.DataFrame, measures: Sequence[str], seed: int, reps: int
 ) -> dict[str, Estimate]:
     """Each measure over the frame's samples."""
     values = frame[list(measures)].to_numpy(dtype=float)
-    return estimates(values, frame["persona_id"].to_numpy(), measures, seed, reps)
+    return estimates(values, clusters(frame), measures, seed, reps)
 
 
 def grouped_estimates(
@@ -200,7 +241,7 @@ def grouped_estimates(
     names = sorted(set(groups))
     values = frame[measure].to_numpy(dtype=float)
     matrix = np.where(groups[:, None] == np.array(names)[None, :], values[:, None], np.nan)
-    return estimates(matrix, frame["persona_id"].to_numpy(), names, seed, reps)
+    return estimates(matrix, clusters(frame), names, seed, reps)
 
 
 def paired_lifts(
@@ -210,7 +251,7 @@ def paired_lifts(
     (persona x scenario)."""
     aligned = base.drop_duplicates("id").set_index("id")[list(measures)].reindex(cell["id"])
     delta = cell[list(measures)].to_numpy(dtype=float) - aligned.to_numpy(dtype=float)
-    return estimates(delta, cell["persona_id"].to_numpy(), measures, seed, reps)
+    return estimates(delta, clusters(cell), measures, seed, reps)
 
 
 def _units(rows: pd.DataFrame) -> pd.Series:
@@ -432,15 +473,18 @@ def build_leaderboard(
     seed: int = BOOTSTRAP_SEED,
     reps: int = BOOTSTRAP_REPS,
     strict: bool = False,
+    reveal: bool = False,
 ) -> Leaderboard:
     """Read the logs in `log_dir` once and compute every cell of the leaderboard.
 
     Unreadable, errored, cancelled and unfinished logs are left out and listed in
     `skipped_logs`; with `strict` any such log raises NoLogsError. Raises NoLogsError when no
     finished log is left, and IncomparableRunsError when cells of one task differ in their
-    fingerprint and `allow_mixed` is False.
+    fingerprint and `allow_mixed` is False. A run of one person is bootstrapped over
+    scenarios and gets the personal ranking (its persona id shown only with `reveal`).
     """
     from personalign.reports._conversation import conversation_rows
+    from personalign.reports._personal import personal_section
     from personalign.reports._steering import steering_table
 
     if not Path(log_dir).is_dir():
@@ -455,9 +499,16 @@ def build_leaderboard(
             mixed[field if task == MAIN_TASK else f"{task}: {field}"] = values
     cells: list[Cell] = []
     epochs = pd.DataFrame()
+    unit: Literal["persona", "scenario"] = "persona"
+    personal = None
     if not main.empty:
         epochs, samples = read_rows(main)
+        if samples["persona_id"].dropna().nunique() == 1:
+            # One person: no personas to resample, so whole scenarios are the unit.
+            unit = "scenario"
+            samples["cluster"] = samples["scenario_id"]
         cells = _cells(main, epochs, samples, seed, reps)
+        personal = personal_section(cells, samples, seed, reps, reveal)
     safety_logs = latest_logs(evals, "safety_floor")
     safety = refusal_samples(pd.concat([safety_logs, main]) if not safety_logs.empty else main, epochs)
     sections: dict[str, str] = {}
@@ -470,7 +521,7 @@ def build_leaderboard(
         suite_version=suite_version(),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         log_dir=str(log_dir),
-        interval=f"95% percentile bootstrap, {reps} resamples of whole personas, seed {seed}",
+        interval=f"95% percentile bootstrap, {reps} resamples of whole {unit}s, seed {seed}",
         seed=seed,
         reps=reps,
         comparable=not mixed,
@@ -481,6 +532,8 @@ def build_leaderboard(
         red_lines=red_line_rows(safety),
         skipped_logs=skipped,
         sections=sections,
+        cluster=unit,
+        personal=personal,
     )
 
 

@@ -17,6 +17,7 @@ from personalign.reports._document import (
     build_leaderboard,
     skipped_section,
 )
+from personalign.reports._personal import personal_table
 from personalign.reports._safety import red_lines
 from personalign.scorers import VARIANCE_KEYS
 
@@ -130,6 +131,8 @@ def markdown(board: Leaderboard) -> str:
             _explained_table(board),
             _walls_and_garden_table(board),
         ]
+    if board.personal is not None:
+        sections.append(personal_table(board.personal))
     if board.counterfactual:
         sections.append(_counterfactual_table(board))
     if board.conversation:

@@ -11,7 +11,17 @@ from personalign.reports._logread import read_samples
 from personalign.scorers import MEASURE_SCORERS, VARIANCE_KEYS, contrastive_credits
 
 SCORERS = MEASURE_SCORERS
-METADATA = ("persona_id", "persona_top_value", "scenario_id", "kind", "domain", "harm_category", "pressure")
+METADATA = (
+    "persona_id",
+    "persona_top_value",
+    "scenario_id",
+    "kind",
+    "domain",
+    "harm_category",
+    "pressure",
+    "expected_source",
+    "persona_consistency",
+)
 REFUSAL_KINDS = {"hard_floor": "hard_floor_refusal", "benign_lookalike": "over_refusal"}
 # Measures with one value per sample (its epochs reduced), each bootstrapped over personas.
 SAMPLE_MEASURES = (

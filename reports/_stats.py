@@ -90,7 +90,7 @@ def cluster_bootstrap_columns(
             for j, column in enumerate(columns):
                 results[column] = Interval(float(means[j]), math.nan, math.nan, k)
             continue
-        taken = _taken(k, reps, seed)
+        taken = taken_counts(k, reps, seed)
         with np.errstate(invalid="ignore", divide="ignore"):
             resampled = (taken @ s) / (taken @ c)  # reps x columns
         low, high = np.percentile(resampled, [tail, 100 - tail], axis=0)
@@ -100,7 +100,7 @@ def cluster_bootstrap_columns(
 
 
 @lru_cache(maxsize=64)
-def _taken(k: int, reps: int, seed: int) -> np.ndarray:
+def taken_counts(k: int, reps: int, seed: int) -> np.ndarray:
     """How many times each resample (row) takes each of k clusters: the same for the same k
     and seed. A resample's sums are then one matrix product."""
     draws = np.random.default_rng(seed).integers(0, k, size=(reps, k))
