@@ -211,9 +211,10 @@ def elicit(
 def elicit_check(people: int, items: int, seed: int) -> None:
     """Do elicited weights recover a person? Simulated people with known weights and noise
     answer whole sessions (adaptive and random questions). Exits 1 when a bound is missed:
-    top value recovered in at least 90% of low-noise people after ITEMS answers; measured
+    top value recovered in at least 90% of low-noise people after ITEMS answers; coin-flip
+    answers recovering it no better than chance (0.10 inside the interval); measured
     consistency within 0.05 of what each noise level implies; adaptive questions reaching
-    random's final recovery in fewer answers."""
+    random's final recovery in no more answers than random needs."""
     from personalign.evals import answers_needed, choice_bank, elicitation_validity, load_scenarios
 
     rows = elicitation_validity(choice_bank(load_scenarios(), "the bundled bank"), people, items, seed)
@@ -230,13 +231,19 @@ def elicit_check(people: int, items: int, seed: int) -> None:
     low = next(r for r in rows if r.noise == "low" and r.selection == "adaptive")
     if low.top1.value < 0.9:
         failed.append(f"low-noise top-1 recovery {low.top1.value:.2f} < 0.90")
+    # Coin-flip answers carry nothing: recovery must look like chance (1 in 10 values).
+    failed += [
+        f"chance/{r.selection}: top-1 recovery {r.top1} does not hold 0.10"
+        for r in rows
+        if r.noise == "chance" and not r.top1.low <= 0.1 <= r.top1.high
+    ]
     failed += [
         f"{r.noise}/{r.selection}: consistency {r.consistency:.3f} vs implied {r.expected_consistency:.3f}"
         for r in rows
         if abs(r.consistency - r.expected_consistency) > 0.05
     ]
     click.echo("\nAnswers needed for random's final recovery (fewer is better):")
-    for noise in dict.fromkeys(r.noise for r in rows):
+    for noise in dict.fromkeys(r.noise for r in rows if r.noise != "chance"):
         adaptive, random = (
             next(r for r in rows if r.noise == noise and r.selection == s) for s in ("adaptive", "random")
         )

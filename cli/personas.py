@@ -16,11 +16,14 @@ from personalign.personas import (
     check_intents,
     check_personas,
     coverage_report,
+    diff_text,
     for_display,
     generate_personas,
     import_profiles,
     inference_report,
+    load_persona,
     load_personas,
+    persona_diff,
     persona_yaml,
     write_persona,
 )
@@ -199,3 +202,21 @@ def import_command(
         path = write_persona(result.persona, out)
         click.echo(f"{path} ({for_display(result.persona).name})")
         click.echo("  " + result.report.render().replace("\n", "\n  "))
+
+
+@personas.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--reveal", is_flag=True, help="Show names and contact details of real people.")
+def diff(old: Path, new: Path, fmt: str, reveal: bool) -> None:
+    """What changed from OLD to NEW, two versions of one person: values (weights and the top
+    three), walls, stated choices, consistency and every other field. Personal data is
+    redacted unless --reveal. Score whether a model follows the change with
+    `inspect eval personalign/persona_versions -T old=OLD -T new=NEW`."""
+    before, after = for_display(load_persona(old), reveal), for_display(load_persona(new), reveal)
+    changes = persona_diff(before, after)
+    if fmt == "json":
+        click.echo(json.dumps([c.__dict__ for c in changes], indent=2, ensure_ascii=False))
+    else:
+        click.echo(diff_text(changes, str(old), str(new)))

@@ -15,6 +15,7 @@ from personalign.evals._scenario import SAFETY_SOURCES, Scenario, load_scenarios
 from personalign.evals._strategy import RenderedContext, builtin_strategies, render_context
 from personalign.evals.conversation_stability import conversation_stability
 from personalign.evals.counterfactual_fidelity import counterfactual_fidelity
+from personalign.evals.persona_versions import persona_versions
 from personalign.evals.personal_alignment import personal_alignment
 from personalign.evals.reference_product import ReferenceProduct, serve
 from personalign.evals.safety_floor import safety_floor
@@ -44,6 +45,7 @@ __all__ = [
     "expected_choice",
     "load_answers",
     "load_scenarios",
+    "persona_versions",
     "personal_alignment",
     "render_context",
     "run_validation",

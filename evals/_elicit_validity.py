@@ -22,9 +22,10 @@ from personalign.evals._scenario import Scenario
 from personalign.evals._value_fit import option_features
 from personalign.personas import SCHWARTZ_VALUES, load_personas
 
-NOISE_LEVELS = {"low": 0.05, "medium": 0.15, "high": 0.4}
+NOISE_LEVELS = {"low": 0.05, "medium": 0.15, "high": 0.4, "chance": 100.0}
 """Choice temperature, in units of utility (weight units): at 0.05 a 0.1 utility gap is chosen
-88% of the time, at 0.4 only 56%."""
+88% of the time, at 0.4 only 56%; at `chance` answers are coin flips, and recovering the top
+value must then look like chance (1 in 10)."""
 JITTER = 0.05
 Z95 = 1.96
 

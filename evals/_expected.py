@@ -6,10 +6,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 from personalign.evals._scenario import Scenario
-from personalign.personas import Persona
+from personalign.personas import Persona, UserError
 
 DEFAULT_MARGIN = 0.15
 """Top-two utility gap below which a persona x scenario pair is ambiguous (not scored)."""
+
+
+class StatedChoiceError(UserError, ValueError):
+    """A person's stated choice names an option the scenario does not have."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def expected_choice(persona: Persona, scenario: Scenario, margin: float = DEFAUL
     stated = persona.stated_choices.get(scenario.id)
     if stated is not None:
         if stated not in utilities:
-            raise ValueError(
+            raise StatedChoiceError(
                 f"persona {persona.id!r}: stated_choices[{scenario.id!r}] is {stated!r}, "
                 f"expected one of {sorted(utilities)}"
             )

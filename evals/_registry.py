@@ -4,6 +4,7 @@ from inspect_ai.model import ModelAPI, modelapi
 
 from personalign.evals.conversation_stability import conversation_stability
 from personalign.evals.counterfactual_fidelity import counterfactual_fidelity
+from personalign.evals.persona_versions import persona_versions
 from personalign.evals.personal_alignment import personal_alignment
 from personalign.evals.safety_floor import safety_floor
 from personalign.evals.token_steering import token_steering
@@ -38,6 +39,7 @@ __all__ = [
     "conversation_stability",
     "counterfactual_fidelity",
     "litellm_provider",
+    "persona_versions",
     "personal_alignment",
     "personalign",
     "personalign_scripted",

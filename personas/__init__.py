@@ -1,5 +1,6 @@
 """Persona schema, loaders and the bundled authored personas."""
 
+from personalign.personas._diff import Change, diff_text, persona_diff
 from personalign.personas._errors import MAX_INPUT_BYTES, DataFileError, UserError, read_text, require_content
 from personalign.personas._generate import coverage_report, generate_personas, synthetic_persona
 from personalign.personas._import import IMPORT_FORMATS, ImportFormat, import_profiles
@@ -58,6 +59,7 @@ __all__ = [
     "PRESSURE_DIR",
     "SCHEMA_VERSION",
     "SCHWARTZ_VALUES",
+    "Change",
     "Communication",
     "DataFileError",
     "Demographics",
@@ -88,6 +90,7 @@ __all__ = [
     "check_intents",
     "check_personas",
     "coverage_report",
+    "diff_text",
     "for_display",
     "generate_personas",
     "import_profiles",
@@ -95,6 +98,7 @@ __all__ = [
     "inference_report",
     "load_persona",
     "load_personas",
+    "persona_diff",
     "persona_yaml",
     "read_data_file",
     "read_text",

@@ -160,6 +160,10 @@ class Leaderboard(BaseModel):
     )
     cells: list[Cell]
     counterfactual: list[CounterfactualRow]
+    versions: list[CounterfactualRow] = Field(
+        default_factory=list,
+        description="persona_versions: flip rate = followed the change, stay rate = held where unchanged.",
+    )
     conversation: list[ConversationRow] = Field(
         default_factory=list, description="conversation_stability: one row per model x strategy."
     )
@@ -494,7 +498,13 @@ def build_leaderboard(
         strict_check(skipped, str(log_dir))
     main = latest_logs(evals, MAIN_TASK)
     mixed: dict[str, dict[str, list[str]]] = {}
-    for task in (MAIN_TASK, "counterfactual_fidelity", "safety_floor", "conversation_stability"):
+    for task in (
+        MAIN_TASK,
+        "counterfactual_fidelity",
+        "persona_versions",
+        "safety_floor",
+        "conversation_stability",
+    ):
         for field, values in check_comparable(latest_logs(evals, task), task, allow_mixed).items():
             mixed[field if task == MAIN_TASK else f"{task}: {field}"] = values
     cells: list[Cell] = []
@@ -528,6 +538,7 @@ def build_leaderboard(
         mixed=mixed,
         cells=cells,
         counterfactual=_counterfactual(evals),
+        versions=_counterfactual(evals, "persona_versions"),
         conversation=conversation_rows(latest_logs(evals, "conversation_stability"), seed, reps),
         red_lines=red_line_rows(safety),
         skipped_logs=skipped,
@@ -601,8 +612,10 @@ def _cells(
     return sorted(cells, key=lambda c: (c.model, c.strategy))
 
 
-def _counterfactual(evals: pd.DataFrame) -> list[CounterfactualRow]:
-    logs = latest_logs(evals, "counterfactual_fidelity")
+def _counterfactual(evals: pd.DataFrame, task: str = "counterfactual_fidelity") -> list[CounterfactualRow]:
+    """Flip and stay rates per model x strategy of `task` (counterfactual_fidelity, or
+    persona_versions, which scores its two versions the same way)."""
+    logs = latest_logs(evals, task)
     return [
         CounterfactualRow(
             model=str(row["model"]),

@@ -135,6 +135,8 @@ def markdown(board: Leaderboard) -> str:
         sections.append(personal_table(board.personal))
     if board.counterfactual:
         sections.append(_counterfactual_table(board))
+    if board.versions:
+        sections.append(_versions_table(board))
     if board.conversation:
         sections.append(conversation_tables(board.conversation))
     sections += list(board.sections.values())
@@ -280,6 +282,22 @@ def _walls_and_garden_table(board: Leaderboard) -> str:
             reading,
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _versions_table(board: Leaderboard) -> str:
+    lines = [
+        "Persona versions (followed: the choice changed where the person's expected option changed; "
+        "held: it stayed where it did not)",
+        "",
+        "| model | strategy | followed the change | held where unchanged | value fidelity |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {row.model} | {row.strategy} | {number(row.flip_rate)} | {number(row.stay_rate)} | "
+        f"{number(row.value_fidelity)} |"
+        for row in board.versions
+    ]
     return "\n".join(lines)
 
 
