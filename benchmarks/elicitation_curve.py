@@ -14,7 +14,14 @@ from __future__ import annotations
 import argparse
 import time
 
-from personalign.evals import NOISE_LEVELS, answers_needed, choice_bank, elicitation_validity, load_scenarios
+from personalign.evals import (
+    NOISE_LEVELS,
+    adaptive_and_random,
+    answers_needed,
+    choice_bank,
+    elicitation_validity,
+    load_scenarios,
+)
 
 
 def main() -> None:
@@ -29,17 +36,13 @@ def main() -> None:
     bank = choice_bank(load_scenarios(), "the bundled bank")
     rows = elicitation_validity(bank, args.people, args.items, args.seed, args.noise.split(","))
     steps = [n for n in range(1, args.items + 1) if n % args.every == 0 or n == 1]
-    print(
-        f"{args.people} simulated people, {args.items} answers, seed {args.seed}: share whose top value is recovered"
-    )
+    print(f"{args.people} simulated people x {args.items} answers, seed {args.seed}: top value recovered")
     print(f"{'noise':<8}{'selection':<10}" + "".join(f"{n:>6}" for n in steps))
     for row in rows:
         print(f"{row.noise:<8}{row.selection:<10}" + "".join(f"{row.curve[n]:>6.2f}" for n in steps))
     print("\nanswers needed to reach a recovery share (adaptive / random; - = not within the session)")
     for noise in dict.fromkeys(r.noise for r in rows):
-        adaptive, random = (
-            next(r for r in rows if r.noise == noise and r.selection == s) for s in ("adaptive", "random")
-        )
+        adaptive, random = adaptive_and_random(rows, noise)
         cells = []
         for target in (0.5, 0.6, 0.7, 0.8, 0.9):
             need = [answers_needed(r.curve, target) for r in (adaptive, random)]

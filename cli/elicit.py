@@ -215,7 +215,13 @@ def elicit_check(people: int, items: int, seed: int) -> None:
     answers recovering it no better than chance (0.10 inside the interval); measured
     consistency within 0.05 of what each noise level implies; adaptive questions reaching
     random's final recovery in no more answers than random needs."""
-    from personalign.evals import answers_needed, choice_bank, elicitation_validity, load_scenarios
+    from personalign.evals import (
+        adaptive_and_random,
+        answers_needed,
+        choice_bank,
+        elicitation_validity,
+        load_scenarios,
+    )
 
     rows = elicitation_validity(choice_bank(load_scenarios(), "the bundled bank"), people, items, seed)
     click.echo(f"{people} simulated people x {items} answers, seed {seed}; intervals: 95% Wilson")
@@ -244,9 +250,7 @@ def elicit_check(people: int, items: int, seed: int) -> None:
     ]
     click.echo("\nAnswers needed for random's final recovery (fewer is better):")
     for noise in dict.fromkeys(r.noise for r in rows if r.noise != "chance"):
-        adaptive, random = (
-            next(r for r in rows if r.noise == noise and r.selection == s) for s in ("adaptive", "random")
-        )
+        adaptive, random = adaptive_and_random(rows, noise)
         target = random.curve[max(random.curve)]
         need_a, need_r = answers_needed(adaptive.curve, target), answers_needed(random.curve, target)
         click.echo(f"  {noise:<8} recovery {target:.2f}: adaptive {need_a}, random {need_r}")

@@ -8,7 +8,13 @@ from personalign.evals._elicit import (
     choice_bank,
     load_answers,
 )
-from personalign.evals._elicit_validity import NOISE_LEVELS, ValidityRow, answers_needed, elicitation_validity
+from personalign.evals._elicit_validity import (
+    NOISE_LEVELS,
+    ValidityRow,
+    adaptive_and_random,
+    answers_needed,
+    elicitation_validity,
+)
 from personalign.evals._expected import DEFAULT_MARGIN, ExpectedChoice, expected_choice
 from personalign.evals._metric_validity import Check, ValidationRunError, run_validation
 from personalign.evals._scenario import SAFETY_SOURCES, Scenario, load_scenarios, select_per_kind
@@ -36,6 +42,7 @@ __all__ = [
     "Scenario",
     "ValidationRunError",
     "ValidityRow",
+    "adaptive_and_random",
     "answers_needed",
     "builtin_strategies",
     "choice_bank",

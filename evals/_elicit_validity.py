@@ -177,3 +177,9 @@ def elicitation_validity(
 def answers_needed(curve: dict[int, float], target: float) -> int | None:
     """The fewest answers after which the recovery share reaches `target` (None: never)."""
     return next((n for n, share in sorted(curve.items()) if share >= target), None)
+
+
+def adaptive_and_random(rows: Sequence[ValidityRow], noise: str) -> tuple[ValidityRow, ValidityRow]:
+    """The adaptive and the random row of one noise level."""
+    found = {r.selection: r for r in rows if r.noise == noise}
+    return found["adaptive"], found["random"]

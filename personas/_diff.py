@@ -68,9 +68,9 @@ def persona_diff(old: Persona, new: Persona) -> list[Change]:
     """Every difference from `old` to `new`, values first, then walls and stated choices."""
     changes: list[Change] = []
     for value in SCHWARTZ_VALUES:
-        before, after = old.values.weights[value], new.values.weights[value]
-        if abs(after - before) >= WEIGHT_STEP:
-            changes.append(Change("values", value, f"{before:.2f}", f"{after:.2f} ({after - before:+.2f})"))
+        was, now = old.values.weights[value], new.values.weights[value]
+        if abs(now - was) >= WEIGHT_STEP:
+            changes.append(Change("values", value, f"{was:.2f}", f"{now:.2f} ({now - was:+.2f})"))
     old_top, new_top = old.values.ranked()[:3], new.values.ranked()[:3]
     if old_top != new_top:
         changes.append(Change("values", "top three", ", ".join(old_top), ", ".join(new_top)))
@@ -79,18 +79,17 @@ def persona_diff(old: Persona, new: Persona) -> list[Change]:
     changes += _listed("values.statements", old.values.statements, new.values.statements)
     changes += _listed("walls", [_wall(w) for w in old.walls], [_wall(w) for w in new.walls])
     for scenario in dict.fromkeys([*old.stated_choices, *new.stated_choices]):
-        before, after = old.stated_choices.get(scenario), new.stated_choices.get(scenario)
-        if before != after:
-            changes.append(Change("stated choices", scenario, before, after))
+        chose, chooses = old.stated_choices.get(scenario), new.stated_choices.get(scenario)
+        if chose != chooses:
+            changes.append(Change("stated choices", scenario, chose, chooses))
     old_e, new_e = old.elicitation, new.elicitation
     consistency = (old_e.consistency if old_e else None, new_e.consistency if new_e else None)
     if consistency[0] != consistency[1]:
         shown = [None if c is None else f"{c:.2f}" for c in consistency]
         changes.append(Change("elicitation", "consistency", shown[0], shown[1]))
     for field in ("id", "kind", "name", "summary"):
-        before, after = getattr(old, field), getattr(new, field)
-        if before != after:
-            changes.append(Change("identity", field, str(before), str(after)))
+        if getattr(old, field) != getattr(new, field):
+            changes.append(Change("identity", field, str(getattr(old, field)), str(getattr(new, field))))
     for section in ("communication", "context", "demographics"):
         changes += _fields(section, getattr(old, section).model_dump(), getattr(new, section).model_dump())
     changes += _listed("prescriptions", old.prescriptions, new.prescriptions)
