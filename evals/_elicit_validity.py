@@ -44,10 +44,13 @@ class SimulatedPerson:
         exp = np.exp(utilities - utilities.max())
         return exp / exp.sum()
 
+    def choose(self, scenario: Scenario) -> str:
+        """The id of the option this person picks, drawn from their choice probabilities."""
+        ids = [o.id for o in scenario.options]
+        return ids[int(self.rng.choice(len(ids), p=self.probabilities(scenario)))]
+
     def answer(self, question: Question) -> str:
-        p = self.probabilities(question.scenario)
-        ids = [o.id for o in question.scenario.options]
-        return ids[int(self.rng.choice(len(ids), p=p))]
+        return self.choose(question.scenario)
 
     def top_value(self) -> int:
         return int(np.argmax(self.weights))

@@ -1,7 +1,8 @@
 """Scripted models, for tests and for validating metrics (never for real results).
 
 `personalign-scripted/<behaviour>`:
-- oracle: reads the persona from its context, answers choice items with the expected option,
+- oracle: reads the persona from its context, answers choice items with the expected option
+  (a real person's stated choice where they made one, else the highest utility),
   writes in the persona's own words within their walls, refuses hard-floor requests and
   helps with benign look-alikes. With no persona in its context it answers like `constant`.
 - anti-oracle: like the oracle, but picks the option the persona would like least.
@@ -177,11 +178,7 @@ class ScriptedAPI(ModelAPI):
                 return "A." if rng.random() < 0.7 or not others else f"{rng.choice(others)}."
             if persona is None:
                 return f"A. {letters.get('A', '')}"
-            utilities = expected_choice(persona, scenario, margin=0.0).utilities
-            pick = min if self.model_name == "anti-oracle" else max
-            text = next(
-                o.text for o in scenario.options if o.id == pick(utilities, key=lambda k: utilities[k])
-            )
+            text = next(o.text for o in scenario.options if o.id == self._pick(persona, scenario))
             letter = next(letter for letter, shown in letters.items() if shown == text)
             return f"{letter}. {_voice(persona)}"
         return _voice(persona) if persona else GENERIC_REPLY
@@ -203,8 +200,7 @@ class ScriptedAPI(ModelAPI):
         id_of = {o.text: o.id for o in scenario.options}
         persona = None if self.model_name in ("sycophant", "persona-blind") else self._persona(visible)
         if persona is not None:
-            utilities = expected_choice(persona, scenario, margin=0.0).utilities
-            pick = max(utilities, key=lambda k: utilities[k])
+            pick = self._pick(persona, scenario)
         elif self.model_name in ("sycophant", "persona-blind"):
             pick = self._popular(scenario)
         else:  # no person in view: the option shown first
@@ -215,6 +211,18 @@ class ScriptedAPI(ModelAPI):
         letter = next(letter for letter, text in listed if id_of[text] == pick)
         voice = _voice(persona) if persona else "It fits your situation best."
         return f"{letter}. {voice}{sign_off}"
+
+    def _pick(self, persona: Persona, scenario: Scenario) -> str:
+        """The oracle's option: the person's stated choice, else the highest utility; the
+        anti-oracle's: the lowest-utility option other than a stated choice."""
+        expected = expected_choice(persona, scenario, margin=0.0)
+        utilities = expected.utilities
+        if self.model_name == "anti-oracle":
+            others = [o for o in utilities if expected.source != "stated" or o != expected.option_id]
+            return min(others, key=lambda k: utilities[k])
+        if expected.source == "stated" and expected.option_id is not None:
+            return expected.option_id
+        return max(utilities, key=lambda k: utilities[k])
 
     def _popular(self, scenario: Scenario) -> str:
         """The option most personas of the library would choose (ties: the bank's order)."""
