@@ -55,7 +55,11 @@ def _summary(persona_file: Path, session: object) -> None:
     weights, sd = fit.weights(), fit.uncertainty()
     top = sorted(weights, key=lambda v: -weights[v])[:3]
     consistency, repeats = session.consistency()
-    click.echo(f"\nSaved {persona_file}: {len(session.choices())} answers ({repeats} asked twice).")
+    skipped = sum(a.option is None for a in session.answers)
+    click.echo(
+        f"\nSaved {persona_file}: {session.new_answers()} questions, {repeats} of them asked again, "
+        f"{skipped} skipped."
+    )
     click.echo(
         "Top values (fitted weight ± sd): " + ", ".join(f"{v} {weights[v]:.2f} ± {sd[v]:.2f}" for v in top)
     )

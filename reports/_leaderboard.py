@@ -203,7 +203,7 @@ def _lift_table(board: Leaderboard) -> str:
         return ""
     header = ["model", "strategy", *(LABELS.get(m, m.replace("_", " ")) for m in LIFT_MEASURES)]
     lines = [
-        "Lift over `none` (same model; paired by sample, 95% bootstrap over personas; "
+        f"Lift over `none` (same model; paired by sample, 95% bootstrap over {board.cluster}s; "
         "an interval that excludes 0 is a change)",
         "",
         "| " + " | ".join(header) + " |",

@@ -9,9 +9,10 @@ is rewritten by these rules, and only these:
 - sizes shrink: `inspect eval` gets `--limit 2`; `personalign run` runs 2 personas, 1 scenario
   per kind, 2 epochs and at most 2 items of each side task; `personas generate` makes 12;
   and the log directory of a run defaults to `logs/personalign`, as in a checkout.
-Two kinds of line are skipped, and listed as skipped: a server that runs until it is stopped,
-and `validate-metrics`, whose checks tests/evals/test_validate_metrics.py runs at a size that
-fits a test (at any size its 95% intervals miss about one time in twenty by design).
+Three kinds of line are skipped, and listed as skipped: a server that runs until it is stopped,
+and `validate-metrics` and `elicit-check`, whose checks tests/evals/test_validate_metrics.py
+and tests/evals/test_elicit_session.py run at a size that fits a test (at any size a 95%
+interval misses about one time in twenty by design).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ ENDPOINT_FLAGS = ("--model-base-url", "--model-arg")
 SKIPPED = {
     "personalign reference-product": "a server, which runs until stopped",
     "personalign validate-metrics": "run by tests/evals/test_validate_metrics.py",
+    "personalign elicit-check": "run by tests/evals/test_elicit_session.py",
 }
 # The folders a documented path may name, linked into the scratch folder.
 CHECKOUT_FOLDERS = ("evals", "personas", "scorers", "reports", "cli", "tests")
@@ -52,7 +54,10 @@ RUN_SIZES = {
 
 def documented_commands(path: Path) -> list[str]:
     """The command lines of `path`'s shell blocks, in order."""
-    blocks = re.findall(r"```(?:bash|sh|shell|console)?\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+    # Every fenced block, whatever its language, so a ```text block's closing fence is never
+    # taken for the opening of the next; then only the shell blocks.
+    fenced = re.findall(r"```([\w-]*)\n(.*?)```", path.read_text(encoding="utf-8"), re.S)
+    blocks = [body for language, body in fenced if language in ("", "bash", "sh", "shell", "console")]
     lines = (line.strip().removeprefix("$ ") for block in blocks for line in block.splitlines())
     return [line for line in lines if line.startswith(("personalign ", "inspect eval "))]
 

@@ -30,7 +30,14 @@ class Terminal:
     def __init__(self, args: list[str], cwd: Path) -> None:
         self.master, slave = pty.openpty()
         self.process = subprocess.Popen(
-            [*COMMAND, *args], stdin=slave, stdout=slave, stderr=slave, cwd=cwd, start_new_session=True
+            [*COMMAND, *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=cwd,
+            start_new_session=True,
+            # Ctrl-C as in a shell, whatever the test runner did with SIGINT (a child inherits "ignore")
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         os.close(slave)
         self.screen = ""
@@ -63,8 +70,11 @@ class Terminal:
         os.write(self.master, keys.encode())
 
     def finish(self, timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
         while self.process.poll() is None and self._read():
-            pass
+            if time.monotonic() > deadline:
+                self.process.kill()
+                raise AssertionError(f"still running after {timeout} s:\n{self.screen[-1500:]}")
         code = self.process.wait(timeout)
         os.close(self.master)
         return code
