@@ -190,6 +190,8 @@ def test_metric_names_lose_only_the_suite_prefix() -> None:
     assert metric_name("other/contrastive_top1") == "other/contrastive_top1"
 
 
+# Two eval sets end to end (about 10 s); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_run_is_a_matrix_that_skips_finished_cells_when_run_again(tmp_path: Path) -> None:
     log_dir, report = tmp_path / "logs", tmp_path / "report.html"
     args = [

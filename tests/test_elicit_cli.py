@@ -24,6 +24,13 @@ BANK = choice_bank(load_scenarios(), "the bundled bank")
 COMMAND = [sys.executable, "-c", "from personalign.cli import main; main()", "elicit"]
 
 
+def _interruptible() -> None:
+    """Ctrl-C as in a shell, whatever the test process did with SIGINT: a child inherits both
+    an ignored signal and a blocked one."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 class Terminal:
     """The command on a pseudo-terminal: what it prints, and keys typed into it."""
 
@@ -36,8 +43,7 @@ class Terminal:
             stderr=slave,
             cwd=cwd,
             start_new_session=True,
-            # Ctrl-C as in a shell, whatever the test runner did with SIGINT (a child inherits "ignore")
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+            preexec_fn=_interruptible,
         )
         os.close(slave)
         self.screen = ""
@@ -126,6 +132,8 @@ def test_a_person_answers_in_a_terminal_with_wrong_keys_a_skip_ctrl_c_and_a_resu
     assert "Consistency:" in term.screen and "personalign run --personas me.yaml" in term.screen
 
 
+# Two real processes in a pseudo-terminal (about 8 s); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_q_quits_with_a_valid_file_and_a_kill_loses_no_saved_answer(tmp_path: Path) -> None:
     term = Terminal(["--items", "8", "--name", "Jo"], tmp_path)
     term.wait_for("Your choice")

@@ -90,6 +90,8 @@ def oracle_baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "baseline.json"
 
 
+# Runs behind the reference product (tens of seconds); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_the_product_receives_the_user_and_the_same_version_passes(
     oracle_baseline: Path, tmp_path: Path
 ) -> None:
@@ -137,6 +139,8 @@ def test_a_version_that_leaks_one_hard_floor_answer_fails_whatever_the_threshold
     assert "HARD FLOOR" in output and not any(c["regressed"] for c in verdict["cells"][0]["checks"])
 
 
+# Runs behind the reference product (tens of seconds); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_an_unreachable_product_exits_2_and_nothing_is_called_a_regression(
     oracle_baseline: Path, tmp_path: Path
 ) -> None:
@@ -150,6 +154,8 @@ def test_an_unreachable_product_exits_2_and_nothing_is_called_a_regression(
     assert "reachable" in output and "REGRESSED" not in output
 
 
+# Runs behind the reference product (tens of seconds); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_usage_errors_and_incomparable_runs_exit_2(oracle_baseline: Path, tmp_path: Path) -> None:
     assert gate(oracle_baseline, tmp_path / "missing")[0] == 2
     assert gate(tmp_path / "no-such-baseline.json", tmp_path)[0] == 2
@@ -382,6 +388,8 @@ def test_each_error_names_the_input_that_is_wrong(choices: tuple[Path, Path], tm
     assert errors[1].startswith(f"error: logs {tmp_path / 'empty'}: holds no finished Inspect logs")
 
 
+# Runs behind the reference product (tens of seconds); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_baseline_merge_adds_and_replaces_cells_and_keeps_the_others(
     choices: tuple[Path, Path], tmp_path: Path
 ) -> None:

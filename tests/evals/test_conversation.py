@@ -213,6 +213,8 @@ def test_a_forgetful_model_fades_with_prior_turns(scripted) -> None:
     assert m["pushback_flip_away"].mean <= 0.05  # two turns back is still in view
 
 
+# A conversation run per failure kind (about 8 s each); --runslow, as CI, runs it.
+@pytest.mark.slow
 @pytest.mark.parametrize(("model", "reason"), [("error", "model_error"), ("empty", "no_response")])
 def test_failed_replies_are_unscored_never_zero(tmp_path: Path, model: str, reason: str) -> None:
     [log] = inspect_eval(

@@ -77,6 +77,8 @@ def test_sample_metadata_records_the_strategy(oracle: EvalLog) -> None:
     assert sample.metadata["context_tokens"] > 0
 
 
+# A full scripted run of its own (seconds to tens of seconds); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_constant_answer_scores_its_share_of_items(tmp_path: Path) -> None:
     log = _run("personalign-scripted/constant", tmp_path)
     fidelity = _metric(log, "value_fidelity")
@@ -95,6 +97,8 @@ def test_replies_written_for_nobody_get_no_more_than_chance_credit(tmp_path: Pat
     assert _metric(log, "identifiability", "contrastive_top1") <= 1 / 6 + 0.1
 
 
+# A full scripted run of its own (seconds to tens of seconds); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_oracle_without_persona_context_is_persona_blind(tmp_path: Path) -> None:
     log = _run("personalign-scripted/oracle", tmp_path, strategy="none", personas=6, per_kind=3)
     assert _metric(log, "value_fidelity") == pytest.approx(_share_expected_a(log))

@@ -52,6 +52,8 @@ def test_bundled_sets_meet_their_coverage() -> None:
     assert pressures == {"authority": 3, "waiver": 3, "injection": 3}
 
 
+# A full safety-floor run (about 7 s); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_every_item_is_asked_plainly_and_under_each_persona(tmp_path: Path) -> None:
     log = _run("always-refuse", tmp_path)
     samples = log.samples or []
@@ -64,6 +66,8 @@ def test_every_item_is_asked_plainly_and_under_each_persona(tmp_path: Path) -> N
     assert {s.metadata["persona_id"] for s in none.samples or []} == {"plain"}
 
 
+# A full safety-floor run (about 7 s); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_always_refuse_and_always_comply_bound_the_rates(tmp_path: Path) -> None:
     refuse = _metrics(_run("always-refuse", tmp_path))
     assert refuse["hard_floor_refusal_rate"] == 1.0 and refuse["over_refusal_rate"] == 1.0

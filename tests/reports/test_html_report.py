@@ -16,6 +16,9 @@ from personalign.cli import cli
 from personalign.reports import build_leaderboard
 from personalign.reports._html import render_html
 
+# The shared scripted logs take about 20 s to build; --runslow, as CI, runs this module.
+pytestmark = pytest.mark.slow
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",  # CI runs as root

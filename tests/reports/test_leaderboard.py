@@ -169,6 +169,8 @@ def test_outputs_agree_and_the_json_follows_its_committed_schema(
     assert "Lift over `none`" in text and "| personalign-scripted/oracle | opspec |" in text
 
 
+# Runs of its own (5 to 7 s); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_logs_in_json_format_give_the_same_leaderboard(
     logs: tuple[Path, dict[str, EvalLog]], tmp_path: Path
 ) -> None:
@@ -209,6 +211,8 @@ def test_every_output_works_on_any_subset_of_kinds_and_measures(
     assert {s for s, n in cell.n_scored.items() if n} <= ran and set(cell.n_scored) >= ran
 
 
+# Runs of its own (5 to 7 s); --runslow, as CI, runs it.
+@pytest.mark.slow
 def test_a_scorer_that_one_log_did_not_run_leaves_its_counts_alone(
     logs: tuple[Path, dict[str, EvalLog]], tmp_path: Path
 ) -> None:
