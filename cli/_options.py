@@ -75,8 +75,39 @@ def check_models(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return ",".join(names)
 
 
+def _url_write_problem(url: str) -> str | None:
+    """Why nothing can be written under the fsspec URL `url` (an object written and removed
+    through Inspect's own file helpers, as its logs will be), or None."""
+    from uuid import uuid4
+
+    from inspect_ai._util.file import file, filesystem
+
+    probe = f"{url.rstrip('/')}/.personalign-write-check-{uuid4().hex}"
+    try:
+        with file(probe, "wb") as stream:
+            stream.write(b"")
+        filesystem(probe).rm(probe)
+    except Exception as err:  # s3fs, botocore and fsspec raise their own kinds
+        lines = str(err).strip().splitlines()
+        return f"{type(err).__name__}: {lines[0] if lines else 'no message'}"
+    return None
+
+
 def check_writable_dir(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """A folder that exists or can be made, and can be written to."""
+    """A folder that exists or can be made, and can be written to; or an fsspec URL
+    (s3://bucket/prefix) that can be written to."""
+    from personalign.reports._logread import is_url
+
+    if is_url(value):
+        problem = _url_write_problem(value)
+        if problem:
+            raise click.BadParameter(
+                f"{value!r}: cannot be written ({problem}); expected a folder you can write to "
+                "(for a URL: an existing bucket, and credentials that may write there)",
+                ctx=ctx,
+                param=param,
+            )
+        return value
     folder = Path(value)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -116,3 +147,19 @@ def check_kinds(ctx: click.Context, param: click.Parameter, value: str | None) -
     if wrong or not names:
         raise click.BadParameter(f"{value!r}: expected some of {', '.join(known)}", ctx=ctx, param=param)
     return ",".join(names)
+
+
+def check_shard(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    """I/N: the I-th of N shares of a run's cells (1-based), as (I, N)."""
+    if value is None:
+        return None
+    import re
+
+    match = re.fullmatch(r"([0-9]+)/([0-9]+)", value.strip())
+    if match and 1 <= int(match[1]) <= int(match[2]):
+        return int(match[1]), int(match[2])
+    raise click.BadParameter(
+        f"{value!r}: expected I/N, whole numbers with 1 <= I <= N (this machine's share of N), like 1/3",
+        ctx=ctx,
+        param=param,
+    )

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from personalign.reports import (
-    Baseline,
-    BaselineError,
-    IncomparableRunsError,
-    NoLogsError,
-    load_baseline,
-    make_baseline,
-    merge_baselines,
-    write_baseline,
-)
+if TYPE_CHECKING:
+    from personalign.reports import Baseline
 
 
 @click.command()
@@ -32,6 +25,16 @@ from personalign.reports import (
 )
 def baseline(log_dir: str, out: str, allow_mixed: bool, merge: bool) -> None:
     """Create or update a baseline for `personalign gate` from the run in LOG_DIR."""
+    from personalign.reports import (
+        BaselineError,
+        IncomparableRunsError,
+        NoLogsError,
+        load_baseline,
+        make_baseline,
+        merge_baselines,
+        write_baseline,
+    )
+
     # Read both inputs before giving up, so one run reports every input that is wrong.
     errors: list[str] = []
     old: Baseline | None = None

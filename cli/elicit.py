@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from personalign.personas import UserError, Wall, load_persona, save_persona, slug, walls_from_text
+from personalign.personas import UserError
+
+if TYPE_CHECKING:
+    from personalign.personas import Wall
 
 KEYS_HELP = "s skips a question you cannot answer, q saves and quits"
 
@@ -40,6 +44,8 @@ def _read_answer(letters: dict[str, str]) -> str | bool | None:
 
 
 def _walls_typed() -> list[Wall]:
+    from personalign.personas import walls_from_text
+
     click.echo("Anything a reply to you must never do? One per line; an empty line finishes.")
     walls: list[Wall] = []
     while line := _ask(">"):
@@ -129,6 +135,7 @@ def elicit(
     yourself: `personalign run --personas FILE ...`.
     """
     from personalign.evals import DEFAULT_ITEMS, ElicitationSession, choice_bank, load_answers, load_scenarios
+    from personalign.personas import load_persona, save_persona, slug, walls_from_text
 
     source = str(scenarios or "the bundled scenario bank")
     bank = choice_bank(load_scenarios(scenarios), source)
@@ -196,7 +203,7 @@ def elicit(
             click.echo("\nAll questions answered. Two optional questions about yourself.")
             description = _ask("In a sentence or two, who are you? (Enter to skip)")
             walls = walls or _walls_typed()
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):  # Ctrl-C at a prompt, or while a question prints
         click.echo(f"\nStopped: {_saved(len(session.answers), out)}", err=True)
         sys.exit(130)
     save(finished=True)

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from personalign.reports import (
-    BOOTSTRAP_SEED,
-    DIRECTION,
-    BaselineError,
-    IncomparableRunsError,
-    NoLogsError,
-    Verdict,
-    error_verdict,
-    gate_markdown,
-    load_baseline,
-    read_run,
-)
-from personalign.reports import gate as run_gate
+from personalign.reports import BOOTSTRAP_SEED
+
+if TYPE_CHECKING:
+    from personalign.reports import Verdict
 
 
 def _pairs(pairs: tuple[str, ...], option: str) -> dict[str, float]:
     """MEASURE=NUMBER pairs; --detect targets must be above 0."""
+    from personalign.reports import DIRECTION
+
     values = {}
     for pair in pairs:
         name, _, value = pair.partition("=")
@@ -106,6 +100,17 @@ def gate(
     personas and epochs of this run, and the personas needed for the --detect drop
     (approximate, normal theory, from the baseline's per-persona spread; the summary gives
     the formula)."""
+    from personalign.reports import (
+        BaselineError,
+        IncomparableRunsError,
+        NoLogsError,
+        error_verdict,
+        gate_markdown,
+        load_baseline,
+        read_run,
+    )
+    from personalign.reports import gate as run_gate
+
     drops, targets = _pairs(max_drop, "--max-drop"), _pairs(detect, "--detect")
     # Read both inputs before giving up, so one run reports every input that is wrong.
     errors: list[str] = []

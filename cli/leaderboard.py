@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
 from personalign.cli._options import parent_folder_made
 from personalign.personas import UserError
-from personalign.reports import (
-    BOOTSTRAP_SEED,
-    Leaderboard,
-    board_frame,
-    build_leaderboard,
-    markdown,
-    render_html,
-)
+from personalign.reports import BOOTSTRAP_SEED
 
 REPORT_NAME = "personalign-report.html"
 
@@ -53,6 +45,8 @@ def leaderboard(
     them on their own answers, with intervals over scenarios. Logs that are unreadable,
     errored or still being written are left out and listed. Exits 2 when LOG_DIR holds no
     finished logs or runs that are not comparable."""
+    from personalign.reports import Leaderboard, board_frame, build_leaderboard, markdown, render_html
+
     if schema:
         click.echo(json.dumps(Leaderboard.model_json_schema(), indent=2))
         return
@@ -60,7 +54,9 @@ def leaderboard(
         raise click.UsageError("LOG_DIR is required (or pass --schema)")
     board = build_leaderboard(log_dir, allow_mixed=allow_mixed, seed=seed, strict=strict, reveal=reveal)
     if fmt == "html":
-        path = render_html(board, out or Path(log_dir) / REPORT_NAME)
+        from personalign.reports._logread import join_location
+
+        path = render_html(board, out or join_location(log_dir, REPORT_NAME))
         click.echo(f"report: {path}")
         return
     text = {

@@ -9,6 +9,7 @@ input the user can fix (one line, `error: ...`, naming the file, field, option o
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import tempfile
@@ -20,16 +21,6 @@ from typing import Any
 
 import click
 
-from personalign.cli.baseline import baseline
-from personalign.cli.elicit import elicit, elicit_check
-from personalign.cli.gate import gate
-from personalign.cli.leaderboard import leaderboard
-from personalign.cli.personas import personas
-from personalign.cli.reference_product import reference_product
-from personalign.cli.refusal_check import refusal_check
-from personalign.cli.run import run
-from personalign.cli.scenarios import scenarios
-from personalign.cli.validate_metrics import validate_metrics
 from personalign.personas import UserError
 
 EXIT_USER_ERROR = 2
@@ -38,6 +29,60 @@ EXIT_CODES = (
     "Exit codes: 0 success; 1 a failing result (gate: regression or red line); "
     "2 an input to fix (one line naming it); 3 an internal error (traceback kept in a file)."
 )
+
+# Every command: its module in personalign.cli, its name there, and its short help (the first
+# sentence of its docstring). A command's module is imported only when that command runs or
+# shows its own help, so `personalign --help` loads no model, Inspect or pandas; this table
+# lists the commands meanwhile (tests/test_cli_import.py holds it to the commands themselves).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "run": ("run", "run", "Run personal_alignment for every model x strategy, then print the leaderboard."),
+    "leaderboard": (
+        "leaderboard",
+        "leaderboard",
+        "Model x strategy x every measure, with 95% intervals over personas, from the Inspect logs "
+        "in LOG_DIR.",
+    ),
+    "baseline": (
+        "baseline",
+        "baseline",
+        "Create or update a baseline for `personalign gate` from the run in LOG_DIR.",
+    ),
+    "gate": ("gate", "gate", "Compare the run in --logs with a baseline, paired on the same items."),
+    "validate-metrics": (
+        "validate_metrics",
+        "validate_metrics",
+        "Check that value fidelity, identity coherence and variance measure what they claim, using "
+        "scripted models.",
+    ),
+    "refusal-check": (
+        "refusal_check",
+        "refusal_check",
+        "Accuracy, precision and recall of the deterministic refusal classifier, per labelled set.",
+    ),
+    "reference-product": (
+        "reference_product",
+        "reference_product",
+        "Serve the reference product on loopback (OpenAI chat completions at /v1).",
+    ),
+    "personas": (
+        "personas",
+        "personas",
+        "List, show, validate, render, generate and import persona profiles.",
+    ),
+    "scenarios": ("scenarios", "scenarios", "Inspect and validate the scenario bank."),
+    "elicit": (
+        "elicit",
+        "elicit",
+        "Answer choice scenarios to build your own gold set: a persona file with your stated choices, "
+        "values fitted to them (with their uncertainty) and your own consistency.",
+    ),
+    "elicit-check": (
+        "elicit",
+        "elicit_check",
+        "Do elicited weights recover a person? Simulated people with known weights and noise answer "
+        "whole sessions (adaptive and random questions).",
+    ),
+}
 
 
 def _inspect_prerequisite(err: BaseException) -> str | None:
@@ -70,6 +115,29 @@ def _keep_traceback(err: BaseException) -> str:
 
 
 class _Root(click.Group):
+    """The root group: mounts the commands of COMMANDS when first asked for, and turns errors
+    into exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, name, _ = COMMANDS[cmd_name]
+            self.add_command(getattr(importlib.import_module(f"personalign.cli.{module}"), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As click lists commands, with the short help of COMMANDS for those not yet imported."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        commands = {
+            name: self.commands.get(name) or click.Command(name, help=COMMANDS[name][2]) for name in names
+        }
+        rows = [(name, c.get_short_help_str(limit)) for name, c in commands.items() if not c.hidden]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -121,22 +189,6 @@ class _Root(click.Group):
 @click.version_option(package_name="personalign")
 def cli() -> None:
     """personalign: evaluate how well models act for one specific person."""
-
-
-for command in (
-    run,
-    leaderboard,
-    baseline,
-    gate,
-    validate_metrics,
-    refusal_check,
-    reference_product,
-    personas,
-    scenarios,
-    elicit,
-    elicit_check,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import click
 
-from personalign.evals import ReferenceProduct, serve
-from personalign.personas import load_personas
-
 
 @click.command("reference-product")
 @click.option("--port", default=0, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
@@ -23,6 +20,9 @@ def reference_product(
     port: int, strategy: str, backend: str, persona_path: str | None, drop_persona: bool, leak: str | None
 ) -> None:
     """Serve the reference product on loopback (OpenAI chat completions at /v1)."""
+    from personalign.evals import ReferenceProduct, serve
+    from personalign.personas import load_personas
+
     product = ReferenceProduct(load_personas(persona_path), strategy, backend, drop_persona, leak)
     server = serve(product, port=port)
     click.echo(f"listening on http://127.0.0.1:{server.server_address[1]}/v1", nl=True)

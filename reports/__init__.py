@@ -1,26 +1,63 @@
-"""Leaderboards, reports and the CI gate, read from Inspect logs."""
+"""Leaderboards, reports and the CI gate, read from Inspect logs.
 
-from personalign.reports._document import Leaderboard, build_leaderboard
-from personalign.reports._fingerprint import IncomparableRunsError
-from personalign.reports._gate import (
-    DIRECTION,
-    Baseline,
-    BaselineError,
-    Run,
-    Verdict,
-    error_verdict,
-    gate,
-    gate_markdown,
-    load_baseline,
-    make_baseline,
-    merge_baselines,
-    read_run,
-    write_baseline,
-)
-from personalign.reports._html import render_html
-from personalign.reports._leaderboard import board_frame, leaderboard_frame, leaderboard_table, markdown
-from personalign.reports._logread import NoLogsError
-from personalign.reports._stats import BOOTSTRAP_SEED
+Names are imported from their submodules when first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from personalign.reports._document import Leaderboard, build_leaderboard
+    from personalign.reports._fingerprint import IncomparableRunsError
+    from personalign.reports._gate import (
+        DIRECTION,
+        Baseline,
+        BaselineError,
+        Run,
+        Verdict,
+        error_verdict,
+        gate,
+        gate_markdown,
+        load_baseline,
+        make_baseline,
+        merge_baselines,
+        read_run,
+        write_baseline,
+    )
+    from personalign.reports._html import render_html
+    from personalign.reports._leaderboard import board_frame, leaderboard_frame, leaderboard_table, markdown
+    from personalign.reports._logread import NoLogsError
+    from personalign.reports._stats import BOOTSTRAP_SEED
+
+# Each public name and the submodule that defines it, imported on first use (PEP 562): the
+# `personalign` command starts without loading what its other commands need.
+_EXPORTS = {
+    "Leaderboard": "_document",
+    "build_leaderboard": "_document",
+    "IncomparableRunsError": "_fingerprint",
+    "DIRECTION": "_gate",
+    "Baseline": "_gate",
+    "BaselineError": "_gate",
+    "Run": "_gate",
+    "Verdict": "_gate",
+    "error_verdict": "_gate",
+    "gate": "_gate",
+    "gate_markdown": "_gate",
+    "load_baseline": "_gate",
+    "make_baseline": "_gate",
+    "merge_baselines": "_gate",
+    "read_run": "_gate",
+    "write_baseline": "_gate",
+    "render_html": "_html",
+    "board_frame": "_leaderboard",
+    "leaderboard_frame": "_leaderboard",
+    "leaderboard_table": "_leaderboard",
+    "markdown": "_leaderboard",
+    "NoLogsError": "_logread",
+    "BOOTSTRAP_SEED": "_stats",
+}
 
 __all__ = [
     "BOOTSTRAP_SEED",
@@ -47,3 +84,16 @@ __all__ = [
     "render_html",
     "write_baseline",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -27,7 +27,13 @@ from personalign.reports._fingerprint import (
     fingerprint,
     fingerprint_id,
 )
-from personalign.reports._logread import NoLogsError, UnreadableLogError, log_files, read_header
+from personalign.reports._logread import (
+    NoLogsError,
+    UnreadableLogError,
+    log_dir_exists,
+    log_files,
+    read_header,
+)
 from personalign.reports._safety import RedLine, red_line_rows, refusal_samples, safety_table
 from personalign.reports._samples import SAMPLE_MEASURES, SCORERS, read_rows
 from personalign.reports._stats import BOOTSTRAP_REPS, BOOTSTRAP_SEED, Interval, cluster_bootstrap_columns
@@ -323,11 +329,17 @@ def counts_by_log(epochs: pd.DataFrame) -> dict[str, tuple[dict[str, int], Count
 def _header_row(path: str, header: dict[str, Any]) -> dict[str, object]:
     """The header fields the leaderboard uses, named as `evals_df` names them."""
     spec, results = header["eval"], header.get("results") or {}
+    model_args = spec.get("model_args") or {}
+    # Reduced precision changes outputs: such a run is its own model row, never a re-run of
+    # the exact one (and its precision is in the fingerprint).
+    dtype = model_args.get("dtype")
+    precision = f" [{dtype}]" if dtype and dtype not in ("float32", "fp32") else ""
     row: dict[str, object] = {
         "log": path,
         "created": spec.get("created"),
         "status": header.get("status"),
-        "model": spec.get("model"),
+        "model": f"{spec.get('model')}{precision}",
+        "model_args": model_args,
         "task_name": spec.get("task"),
         "task_version": spec.get("task_version"),
         "metadata": spec.get("metadata") or {},
@@ -491,7 +503,7 @@ def build_leaderboard(
     from personalign.reports._personal import personal_section
     from personalign.reports._steering import steering_table
 
-    if not Path(log_dir).is_dir():
+    if not log_dir_exists(log_dir, f"log directory {log_dir}"):
         raise NoLogsError(f"no such log directory: {log_dir}")
     evals, skipped = read_evals(log_dir)
     if strict:

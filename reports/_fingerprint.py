@@ -102,6 +102,8 @@ def fingerprint(row: pd.Series) -> dict[str, str]:
         "turns": arg("turns"),
         "conditions": arg("conditions"),
         "history_set": _text(metadata.get("history_set")),
+        # the model's numeric precision where the provider takes one (personalign/smollm2)
+        "precision": _text(_mapping(row.get("model_args")).get("dtype", "default")),
     }
 
 

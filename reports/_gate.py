@@ -59,7 +59,7 @@ from personalign.reports._fingerprint import (
     fingerprint,
     fingerprint_id,
 )
-from personalign.reports._logread import NoLogsError, UnreadableLogError
+from personalign.reports._logread import NoLogsError, UnreadableLogError, log_dir_exists
 from personalign.reports._safety import RedLine, red_line_rows, refusal_samples
 from personalign.reports._samples import read_rows
 from personalign.reports._stats import BOOTSTRAP_REPS, BOOTSTRAP_SEED
@@ -208,7 +208,7 @@ def read_run(
     unreadable, errored or unfinished are left out and listed (with `strict`, refused). Every
     error starts `logs DIR:`, so it never reads as the baseline's fault."""
     where = f"logs {log_dir}"
-    if not Path(log_dir).is_dir():
+    if not log_dir_exists(log_dir, where):
         raise NoLogsError(f"{where}: no such directory")
     try:
         evals, skipped = read_evals(log_dir)

@@ -7,12 +7,18 @@ sample-epoch and the per-sample epoch reductions. Parsing those three members as
 over half of `samples_df`'s time (benchmarks/leaderboard_bench.py measures both). Logs in
 another format, or .eval logs without those members (a run still in progress), are read
 through Inspect's own API into the same shapes.
+
+A log directory is a local folder or an fsspec URL (`s3://bucket/prefix`): Inspect lists and
+writes both, and every read here goes through Inspect's own file helpers for a URL.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +43,37 @@ class UnreadableLogError(NoLogsError):
 _READ_ERRORS = (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile)
 
 
+# `s3://bucket/prefix`, `gs://...`, `file:///...`: a location fsspec resolves, not a local path.
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
+
+
+def is_url(location: str | Path) -> bool:
+    """Whether `location` is an fsspec URL (s3://, gs://, file://, ...) rather than a local path."""
+    return isinstance(location, str) and _URL.match(location) is not None
+
+
+def join_location(folder: str | Path, name: str) -> str | Path:
+    """`name` inside `folder`: a Path for a local folder, a URL for a URL (pathlib would turn
+    `s3://b/p` into `s3:/b/p`)."""
+    if is_url(folder):
+        return f"{str(folder).rstrip('/')}/{name}"
+    return Path(folder) / name
+
+
+def log_dir_exists(log_dir: str | Path, where: str) -> bool:
+    """Whether the log directory is there: a local folder, or a URL with objects under it (a
+    prefix on object storage exists once something is written there). Raises NoLogsError,
+    naming `where`, when the storage cannot be asked (no credentials, no such endpoint)."""
+    if not is_url(log_dir):
+        return Path(log_dir).is_dir()
+    from inspect_ai._util.file import filesystem
+
+    try:
+        return filesystem(str(log_dir)).exists(str(log_dir))
+    except Exception as err:  # s3fs, botocore and friends raise their own kinds
+        raise NoLogsError(f"{where}: cannot be read ({type(err).__name__}: {_first_line(err)})") from None
+
+
 def log_files(log_dir: str | Path) -> list[str]:
     """Every Inspect log under `log_dir` (.eval and .json), as Inspect lists them."""
     from inspect_ai.log import list_eval_logs
@@ -58,9 +95,23 @@ def read_header(path: str) -> dict[str, Any]:
     return header
 
 
+@contextmanager
+def _archive(path: str) -> Iterator[zipfile.ZipFile]:
+    """The .eval log at `path` as a zip archive; a URL is opened through Inspect's file
+    helpers (fsspec), which read the members it asks for by range."""
+    if not is_url(path):
+        with zipfile.ZipFile(path) as archive:
+            yield archive
+        return
+    from inspect_ai._util.file import file
+
+    with file(path, "rb") as stream, zipfile.ZipFile(stream) as archive:
+        yield archive
+
+
 def _read_header(path: str) -> Any:
     if path.endswith(".eval"):
-        with zipfile.ZipFile(path) as archive:
+        with _archive(path) as archive:
             if "header.json" in archive.namelist():
                 return from_json(archive.read("header.json"))
     from inspect_ai.log import read_eval_log
@@ -87,7 +138,7 @@ def _first_line(err: BaseException) -> str:
 
 def _read_samples(path: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     if path.endswith(".eval"):
-        with zipfile.ZipFile(path) as archive:
+        with _archive(path) as archive:
             if {"summaries.json", "reductions.json"} <= set(archive.namelist()):
                 return from_json(archive.read("summaries.json")), from_json(archive.read("reductions.json"))
     from inspect_ai.log import read_eval_log, read_eval_log_sample_summaries

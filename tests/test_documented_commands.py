@@ -9,10 +9,14 @@ is rewritten by these rules, and only these:
 - sizes shrink: `inspect eval` gets `--limit 2`; `personalign run` runs 2 personas, 1 scenario
   per kind, 2 epochs and at most 2 items of each side task; `personas generate` makes 12;
   and the log directory of a run defaults to `logs/personalign`, as in a checkout.
-Three kinds of line are skipped, and listed as skipped: a server that runs until it is stopped,
-and `validate-metrics` and `elicit-check`, whose checks tests/evals/test_validate_metrics.py
+Five kinds of line are skipped, and listed as skipped: a server that runs until it is stopped;
+`validate-metrics` and `elicit-check`, whose checks tests/evals/test_validate_metrics.py
 and tests/evals/test_elicit_session.py run at a size that fits a test (at any size a 95%
-interval misses about one time in twenty by design).
+interval misses about one time in twenty by design); and a run on a GPU model (`vllm/...`),
+which needs a CUDA GPU and vllm: tests/evals/test_vllm_smoke.py runs that configuration where
+they are (rewritten to a scripted model, the line would check nothing of it); and a line with
+a log directory on object storage (`s3://...`), which needs a server: tests/test_shards.py runs
+shards into a local S3-compatible one.
 """
 
 from __future__ import annotations
@@ -38,6 +42,14 @@ SKIPPED = {
     "personalign validate-metrics": "run by tests/evals/test_validate_metrics.py",
     "personalign elicit-check": "run by tests/evals/test_elicit_session.py",
 }
+# Providers whose models need a GPU: a line that runs one is skipped with this reason.
+GPU_PROVIDERS = {
+    "vllm/": "a GPU model: needs a CUDA GPU and vllm; run by tests/evals/test_vllm_smoke.py where they are",
+}
+# Log directories on object storage: a line that names one is skipped with this reason.
+REMOTE_LOG_DIRS = {
+    "s3://": "a log directory on object storage: tests/test_shards.py runs shards into a local S3 server",
+}
 # The folders a documented path may name, linked into the scratch folder.
 CHECKOUT_FOLDERS = ("evals", "personas", "scorers", "reports", "cli", "tests")
 # Sizes for `personalign run`: option -> the value it gets (a smaller documented one stays).
@@ -60,6 +72,22 @@ def documented_commands(path: Path) -> list[str]:
     blocks = [body for language, body in fenced if language in ("", "bash", "sh", "shell", "console")]
     lines = (line.strip().removeprefix("$ ") for block in blocks for line in block.splitlines())
     return [line for line in lines if line.startswith(("personalign ", "inspect eval "))]
+
+
+def skip_reason(line: str) -> str | None:
+    """Why a documented line is not run here (None: it runs)."""
+    if reason := next((why for start, why in SKIPPED.items() if line.startswith(start)), None):
+        return reason
+    if reason := next((why for scheme, why in REMOTE_LOG_DIRS.items() if scheme in line), None):
+        return reason
+    args = shlex.split(line)
+    models = [
+        model
+        for at, arg in enumerate(args[:-1])
+        if arg in ("--model", "--models")
+        for model in args[at + 1].split(",")
+    ]
+    return next((why for prefix, why in GPU_PROVIDERS.items() for m in models if m.startswith(prefix)), None)
 
 
 def _option(args: list[str], name: str) -> int | None:
@@ -154,7 +182,7 @@ def test_every_documented_command_runs(document: Path, tmp_path: Path) -> None:
     folder = workspace(tmp_path)
     failures, skipped = [], []
     for line in documented_commands(document):
-        if reason := next((why for start, why in SKIPPED.items() if line.startswith(start)), None):
+        if reason := skip_reason(line):
             skipped.append(f"{line} ({reason})")
             continue
         code, output = _run(line, folder)
@@ -163,6 +191,14 @@ def test_every_documented_command_runs(document: Path, tmp_path: Path) -> None:
     assert not failures, "\n\n".join(failures)
     if skipped:
         pytest.skip(f"{len(skipped)} line(s) not run here: {skipped}")
+
+
+def test_a_gpu_model_line_is_skipped_with_its_reason_and_others_are_not() -> None:
+    documented = [line for d in DOCUMENTS for line in documented_commands(d) if "vllm/" in line]
+    assert documented, "docs/tasks.md documents a vllm/ run"
+    assert all(skip_reason(line) == GPU_PROVIDERS["vllm/"] for line in documented)
+    assert skip_reason("personalign run --models personalign/smollm2,openai/gpt-4o") is None
+    assert skip_reason("inspect eval personalign/personal_alignment --model vllm/some/folder")
 
 
 def test_the_docs_hold_commands_to_check() -> None:
