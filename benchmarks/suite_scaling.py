@@ -574,9 +574,10 @@ def main(argv: list[str] | None = None) -> int:
     for shape, (n, seconds) in zip(rows, points, strict=True):
         first = runs[shape][0]
         fitted = a + b * n
+        ratio = f"{seconds / fitted:.2f}" if fitted > 0 else "n/a"  # a bent curve can fit below 0
         print(
             f"| {first['personas']} x {first['scenarios']} x {shape.epochs} | {int(n):,} | {seconds:.2f} | "
-            f"{fitted:.2f} | {seconds / fitted if fitted > 0 else math.nan:.2f} | {1000 * seconds / n:.1f} | "
+            f"{fitted:.2f} | {ratio} | {1000 * seconds / n:.1f} | "
             f"{med(shape, 'suite_cpu_s'):.2f} | {1000 * med(shape, 'suite_cpu_s') / n:.1f} | "
             f"{med(shape, 'embed_s'):.1f} | {int(med(shape, 'embedded')):,} | "
             f"{med(shape, 'startup_s'):.1f} | {med(shape, 'encoder_s'):.1f} | "
