@@ -45,15 +45,9 @@ RATIO_TARGET = 0.9
 
 def machine() -> str:
     import torch
+    from _machine import cpu_name  # benchmarks/ is on the path when a benchmark runs as a script
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_name()
     return (
         f"{datetime.now(UTC):%Y-%m-%d}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()},"
         f" torch {torch.__version__}, {torch.get_num_threads()} threads"

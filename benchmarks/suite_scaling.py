@@ -392,14 +392,9 @@ def _measure(spec: dict, scratch: Path, timeout: float) -> dict:
 
 
 def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from _machine import cpu_name  # benchmarks/ is on the path when a benchmark runs as a script
+
+    cpu = cpu_name()
 
     def v(name: str) -> str:
         try:

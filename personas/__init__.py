@@ -5,8 +5,9 @@ Names are imported from their submodules when first used, so `UserError` costs n
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from personalign.personas._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from personalign.personas._diff import Change, diff_text, persona_diff
@@ -194,14 +195,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
