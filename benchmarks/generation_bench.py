@@ -101,13 +101,27 @@ def run_suite(work: Path, run_args: str, extra: list[str] | None = None) -> dict
         "generated_tokens": engine["generated_tokens"],
         "prompt_tokens": engine["prompt_tokens"],
         "requests": engine["requests"],
+        "decode_steps": engine["decode_steps"],
+        "decode_rows": engine["decode_rows"],
+        "prefill_positions": engine["prefill_positions"],
+        "prefix_tokens_reused": engine["prefix_tokens_reused"],
         "peak_rss_mb": figures["peak_rss_mb"],
         "logs": str(logs),
     }
 
 
 def _sum_engines(engines: list[dict[str, Any]]) -> dict[str, float]:
-    keys = ("requests", "batches", "prompt_tokens", "prefix_tokens_reused", "generated_tokens", "seconds")
+    keys = (
+        "requests",
+        "batches",
+        "prompt_tokens",
+        "prefix_tokens_reused",
+        "generated_tokens",
+        "decode_steps",
+        "decode_rows",
+        "prefill_positions",
+        "seconds",
+    )
     return {k: sum(e[k] for e in engines) for k in keys}
 
 
@@ -139,16 +153,21 @@ def logged_requests(log_dir: Path) -> list[dict[str, Any]]:
 
 
 def raw_child(requests_file: Path, out: Path, batch_size: int, prefix_cache: bool, dtype: str) -> None:
+    from concurrent.futures import wait
+
     from personalign.evals._engine import Engine, Sampling
     from personalign.evals._smollm2 import converted_model_dir
 
     calls = json.loads(requests_file.read_text())
     engine = Engine(converted_model_dir(), dtype=dtype, batch_size=batch_size, prefix_cache=prefix_cache)
     started = time.perf_counter()
-    pending = [engine.request(*engine.encode(c["messages"]), Sampling(**c["sampling"])) for c in calls]
-    replies = []
-    for start in range(0, len(pending), batch_size):  # in log order, as the suite asked
-        replies.extend(c.text for c in engine.generate(pending[start : start + batch_size]))
+    # Every prompt queued at once, in log order: the engine's worker batches them as it would
+    # the suite's, with nothing else running.
+    futures = [
+        engine.submit(engine.request(*engine.encode(c["messages"]), Sampling(**c["sampling"]))) for c in calls
+    ]
+    wait(futures)
+    replies = [f.result().text for f in futures]
     import resource
 
     out.write_text(
@@ -201,6 +220,8 @@ def _median(rows: list[dict[str, Any]], key: str) -> float:
 
 
 def compare(args: argparse.Namespace) -> int:
+    from personalign.evals._smollm2 import CPU_BATCH_SIZE
+
     suites, raws, ratios = [], [], []
     with tempfile.TemporaryDirectory(prefix="generation-bench-") as tmp:
         for repeat in range(args.repeats):
@@ -208,7 +229,9 @@ def compare(args: argparse.Namespace) -> int:
             work.mkdir()
             suite = run_suite(work, args.run_args)
             calls = logged_requests(Path(suite["logs"]))
-            raw = run_raw(work, calls, args.batch_size, not args.no_prefix_cache, args.dtype)
+            raw = run_raw(
+                work, calls, args.batch_size or CPU_BATCH_SIZE, not args.no_prefix_cache, args.dtype
+            )
             suites.append(suite)
             raws.append(raw)
             ratios.append(raw["wall"] / suite["wall"])
@@ -230,6 +253,12 @@ def compare(args: argparse.Namespace) -> int:
             f" {_median(rows, 'generated_tokens') / wall:.1f} | {_median(rows, 'prompt_tokens') / wall:.0f} |"
             f" {_median(rows, 'peak_rss_mb'):.0f} |"
         )
+    first = suites[0]
+    print(
+        f"\nsuite engine: {first['decode_rows'] / max(first['decode_steps'], 1):.1f} rows per decode step;"
+        f" prompt passes read {first['prefill_positions']:,.0f} positions for"
+        f" {first['prompt_tokens'] - first['prefix_tokens_reused']:,.0f} prompt tokens not cached"
+    )
     ratio = statistics.median(ratios)
     verdict = "meets" if ratio >= RATIO_TARGET else "misses"
     print(
@@ -298,36 +327,31 @@ def prefix(args: argparse.Namespace) -> int:
 
 
 def sweep(args: argparse.Namespace) -> int:
+    """The suite itself at each batch size and concurrency (max connections = factor x batch
+    size): the defaults in evals/_smollm2.py come from this table."""
+    configs = [(size, factor * size) for size in args.batch_sizes for factor in args.connections_per_row]
+    runs: dict[tuple[int, int], list[dict[str, Any]]] = {c: [] for c in configs}
     with tempfile.TemporaryDirectory(prefix="generation-sweep-") as tmp:
-        work = Path(tmp)
-        (work / "seed").mkdir()
-        suite = run_suite(work / "seed", args.run_args)
-        calls = logged_requests(Path(suite["logs"]))
-        print(f"{machine()}\n{len(calls)} logged prompts of: personalign run {args.run_args}\n")
-        print("| batch size | raw generation s (median) | generated tok/s |")
-        print("|---|---|---|")
-        rows: dict[int, list[dict[str, Any]]] = {b: [] for b in args.batch_sizes}
-        for _ in range(args.repeats):
-            for size in args.batch_sizes:
-                folder = work / f"b{size}"
-                folder.mkdir(exist_ok=True)
-                rows[size].append(run_raw(folder, calls, size, True, args.dtype))
-        for size, found in rows.items():
-            generation = _median(found, "generation")
-            print(f"| {size} | {generation:.1f} | {_median(found, 'generated_tokens') / generation:.1f} |")
-        if args.connections:
-            print("\n| max connections | suite wall s (median) |")
-            print("|---|---|")
-            walls: dict[int, list[float]] = {c: [] for c in args.connections}
-            for repeat in range(args.repeats):
-                for connections in args.connections:
-                    folder = work / f"c{connections}-{repeat}"
-                    folder.mkdir()
-                    walls[connections].append(
-                        run_suite(folder, args.run_args, ["--max-connections", str(connections)])["wall"]
-                    )
-            for connections, found_walls in walls.items():
-                print(f"| {connections} | {statistics.median(found_walls):.1f} |")
+        for repeat in range(args.repeats):  # interleaved: every configuration once per round
+            for size, connections in configs:
+                folder = Path(tmp) / f"b{size}-c{connections}-{repeat}"
+                folder.mkdir()
+                extra = ["--model-arg", f"batch_size={size}", "--max-connections", str(connections)]
+                runs[(size, connections)].append(run_suite(folder, args.run_args, extra))
+                print(
+                    f"round {repeat + 1}: batch {size}, connections {connections}:"
+                    f" {runs[(size, connections)][-1]['wall']:.1f} s",
+                    flush=True,
+                )
+    print(f"\n{machine()}\npersonalign run {args.run_args}; medians of {args.repeats}\n")
+    print("| batch size | max connections | suite wall s | generation s | rows per decode step |")
+    print("|---|---|---|---|---|")
+    for (size, connections), found in runs.items():
+        rows = _median(found, "decode_rows") / max(_median(found, "decode_steps"), 1)
+        print(
+            f"| {size} | {connections} | {_median(found, 'wall'):.1f} | {_median(found, 'generation'):.1f} |"
+            f" {rows:.1f} |"
+        )
     return 0
 
 
@@ -347,12 +371,14 @@ def main() -> int:
         sub.add_argument("--dtype", default="float32")
     compare_parser = commands.choices["compare"]
     compare_parser.add_argument(
-        "--batch-size", type=int, default=8, help="the raw replay's (the suite's default)"
+        "--batch-size", type=int, default=None, help="the raw replay's (default: the suite's)"
     )
     compare_parser.add_argument("--no-prefix-cache", action="store_true")
     sweep_parser = commands.choices["sweep"]
-    sweep_parser.add_argument("--batch-sizes", type=_ints, default=_ints("1,2,4,8,16"))
-    sweep_parser.add_argument("--connections", type=_ints, default=[], help="suite max connections to try")
+    sweep_parser.add_argument("--batch-sizes", type=_ints, default=_ints("8,16,32"))
+    sweep_parser.add_argument(
+        "--connections-per-row", type=_ints, default=[2], help="max connections = this x batch size"
+    )
     prefix_parser = commands.add_parser("prefix")
     prefix_parser.add_argument("--per-persona", type=_ints, default=_ints("1,4,16"))
     prefix_parser.add_argument("--total", type=int, default=16)

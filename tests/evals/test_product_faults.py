@@ -121,6 +121,7 @@ def scores(log: EvalLog) -> list[tuple[Any, str | None]]:
     return [(s.value, s.reason) for sample in log.samples or [] for s in (sample.scores or {}).values()]
 
 
+@pytest.mark.slow  # 6 to 9 s: keeps the plain run under 4 minutes; CI runs it
 def test_a_working_product_is_scored_and_sees_the_persona_in_body_and_header(tmp_path: Path) -> None:
     with recording_server("ok") as server:
         log = run_against(server, tmp_path)

@@ -1,4 +1,4 @@
-"""Scripted logs shared by the report tests (built once per module that asks)."""
+"""Scripted logs shared by the report tests (built once per test run: the tests only read them)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from inspect_ai.log import EvalLog, read_eval_log
 from scripted_logs import run_task
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def logs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, EvalLog]]:
     """`none` and `opspec` runs of the oracle. It answers "A" when it cannot see the persona
     (under `none`), so its fidelity varies there from sample to sample, and rises under
