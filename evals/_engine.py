@@ -524,7 +524,7 @@ class _Batch:
             for i in group:
                 mask[i, start + pmax - plen[i] : start + pmax] = 1
                 mask[i, width - slen[i] :] = 1
-            layers = []
+            layers: list[Any] = []  # Cache wants its own layer types; these are DynamicLayers
             for layer in range(len(buffers)):
                 pair = [
                     torch.zeros((len(group), heads, pmax + smax, head_dim), dtype=engine.model.dtype)
