@@ -93,7 +93,7 @@ class EngineStats:
     """What the engine has done in this process (the benchmark reads it)."""
 
     requests: int = 0
-    batches: int = 0
+    batches: int = 0  # groups of requests admitted together (their prompts read at once)
     prompt_tokens: int = 0
     prefix_tokens_reused: int = 0
     generated_tokens: int = 0
