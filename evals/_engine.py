@@ -394,6 +394,7 @@ class _Batch:
         n, width = len(self.rows), mask.shape[1]
         length = self.length if self.rows else width
         need = max(r.request.sampling.max_tokens - len(r.tokens) for r in rows)
+        masks = [self.mask, mask] if self.rows and self.mask is not None else [mask]
         if (
             self.buffers
             and n + len(rows) <= self.buffers[0][0].shape[0]
@@ -403,48 +404,39 @@ class _Batch:
             for (keys, values), (new_keys, new_values) in zip(self.buffers, buffers, strict=True):
                 keys[n : n + len(rows), :, length - width : length] = new_keys
                 values[n : n + len(rows), :, length - width : length] = new_values
-            mask = torch.nn.functional.pad(mask, (length - width, 0))
             self.length = length
+        else:
+            parts = [(buffers, mask)]
             if self.rows:
-                assert self.mask is not None and self.next_pos is not None and self.pending is not None
-                mask = torch.cat([self.mask, mask])
-                next_pos, pending = torch.cat([self.next_pos, next_pos]), torch.cat([self.pending, pending])
-            self.rows, self.mask, self.next_pos, self.pending = self.rows + rows, mask, next_pos, pending
-            return
-
-        parts = [(buffers, mask)]
+                assert self.mask is not None
+                old = [(k[:n, :, : self.length], v[:n, :, : self.length]) for k, v in self.buffers]
+                parts.insert(0, (old, self.mask))
+            parts = [_trim(b, m) for b, m in parts]
+            width = max(m.shape[1] for _, m in parts)
+            all_rows = self.rows + rows
+            room = width + max(r.request.sampling.max_tokens - len(r.tokens) for r in all_rows) + CACHE_SPARE
+            slots = max(self.engine.batch_size, len(all_rows))
+            merged = []
+            for layer in range(len(buffers)):
+                pair = []
+                for which in (0, 1):
+                    first = parts[0][0][layer][which]
+                    block = torch.zeros((slots, first.shape[1], room, first.shape[3]), dtype=first.dtype)
+                    at = 0
+                    for part, part_mask in parts:
+                        size, w = part_mask.shape
+                        block[at : at + size, :, width - w : width] = part[layer][which]
+                        at += size
+                    pair.append(block)
+                merged.append((pair[0], pair[1]))
+            self.buffers, self.length = merged, width
+            masks = [m for _, m in parts]
+        # Every row's mask right-aligned to the cache's end; positions and pending tokens follow.
+        self.mask = torch.cat([torch.nn.functional.pad(m, (self.length - m.shape[1], 0)) for m in masks])
         if self.rows:
-            assert self.mask is not None
-            parts.insert(
-                0, ([(k[:n, :, : self.length], v[:n, :, : self.length]) for k, v in self.buffers], self.mask)
-            )
-        parts = [(_trim(b, m)) for b, m in parts]
-        width = max(m.shape[1] for _, m in parts)
-        all_rows = self.rows + rows
-        room = width + max(r.request.sampling.max_tokens - len(r.tokens) for r in all_rows) + CACHE_SPARE
-        slots = max(self.engine.batch_size, len(all_rows))
-        merged = []
-        for layer in range(len(buffers)):
-            pair = []
-            for which in (0, 1):
-                first = parts[0][0][layer][which]
-                block = torch.zeros((slots, first.shape[1], room, first.shape[3]), dtype=first.dtype)
-                at = 0
-                for part, part_mask in parts:
-                    size, w = part_mask.shape
-                    block[at : at + size, :, width - w : width] = part[layer][which]
-                    at += size
-                pair.append(block)
-            merged.append((pair[0], pair[1]))
-        self.mask = torch.cat([torch.nn.functional.pad(m, (width - m.shape[1], 0)) for _, m in parts])
-        self.buffers, self.length = merged, width
-        self.next_pos = (
-            torch.cat([self.next_pos, next_pos]) if self.rows and self.next_pos is not None else next_pos
-        )
-        self.pending = (
-            torch.cat([self.pending, pending]) if self.rows and self.pending is not None else pending
-        )
-        self.rows = all_rows
+            assert self.next_pos is not None and self.pending is not None
+            next_pos, pending = torch.cat([self.next_pos, next_pos]), torch.cat([self.pending, pending])
+        self.rows, self.next_pos, self.pending = self.rows + rows, next_pos, pending
 
     def _remove(self, i: int) -> None:
         """Free row i's slot by moving the last row into it: one row's copy, not the cache's."""
@@ -508,7 +500,10 @@ class _Batch:
         head_dim = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
         n = len(requests)
         buffers = [
-            tuple(torch.zeros((n, heads, width, head_dim), dtype=engine.model.dtype) for _ in (0, 1))
+            (
+                torch.zeros((n, heads, width, head_dim), dtype=engine.model.dtype),
+                torch.zeros((n, heads, width, head_dim), dtype=engine.model.dtype),
+            )
             for _ in range(config.num_hidden_layers)
         ]
         mask = torch.zeros((n, width), dtype=torch.long)
@@ -567,7 +562,7 @@ class _Batch:
                             for which in (0, 1)
                         ),
                     )
-        return [(k, v) for k, v in buffers], mask, logits
+        return buffers, mask, logits
 
 
 def _trim(
